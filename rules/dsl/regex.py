@@ -1,0 +1,136 @@
+"""`matches`: a portable subset of regular expressions.
+
+The same pattern must select the same tracks in Python `re` (the evaluator, and SQLite,
+where Django's REGEXP calls `re.search`) and in PostgreSQL's `~*`. Allowed:
+
+- literal characters; `.` (any character, newlines included); `^` and `$` (start and end
+  of the whole value); `|`; plain groups `( )`;
+- quantifiers `*`, `+`, `?`, `{m}`, `{m,}`, `{m,n}` (m, n <= 255), greedy only;
+- classes `[abc]`, `[^abc]`, ranges `[a-z]`;
+- escapes: a backslash before punctuation (`\\.`, `\\(`) is that character; `\\d` `\\w` `\\s`
+  (and `\\D` `\\W` `\\S` outside classes) mean the ASCII sets `[0-9]`, `[0-9A-Za-z_]`,
+  `[ \\t\\n\\r\\f\\v]` and are rewritten to exactly those sets for both engines.
+
+Refused, because the engines disagree or one lacks it: `(?...)` (flags, lookaround,
+non-capturing and named groups), lazy quantifiers, back-references and every other
+backslash-letter escape (`\\b` is a word boundary in Python and a backspace in
+PostgreSQL), POSIX `[[:alpha:]]`, bare `{` `}` `]`, and an unescaped `[` in a class.
+Matching searches anywhere in the value and ignores case (the engines agree on ASCII).
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_PATTERN = 500
+_SETS = {"d": "0-9", "w": "0-9A-Za-z_", "s": " \\t\\n\\r\\f\\v"}
+_PUNCT = set("\\.^$*+?{}[]()|-/ '\"#&~!%,:;<=>@`")
+
+
+class PatternError(ValueError):
+    pass
+
+
+def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
+    """Translate the escape at pattern[i] (a backslash); return (text, next index)."""
+    if i + 1 >= len(pattern):
+        raise PatternError("pattern ends with a lone backslash")
+    c = pattern[i + 1]
+    if c in _SETS:
+        return (_SETS[c] if in_class else f"[{_SETS[c]}]"), i + 2
+    if c in "DWS" and not in_class:
+        return f"[^{_SETS[c.lower()]}]", i + 2
+    if c in _PUNCT:
+        return "\\" + c, i + 2
+    raise PatternError(f"'\\{c}' is not in the portable regex subset")
+
+
+def _class(pattern: str, i: int) -> tuple[str, int]:
+    """Translate the class opening at pattern[i] ('['); return (text, next index)."""
+    out, i = ["["], i + 1
+    if i < len(pattern) and pattern[i] == "^":
+        out.append("^")
+        i += 1
+    start = i
+    while i < len(pattern) and pattern[i] != "]":
+        c = pattern[i]
+        if c == "[":
+            raise PatternError("escape '[' inside a class as '\\['")
+        if c == "\\":
+            text, i = _escape(pattern, i, in_class=True)
+            out.append(text)
+            continue
+        out.append(c)
+        i += 1
+    if i >= len(pattern):
+        raise PatternError("unterminated character class '['")
+    if i == start:
+        raise PatternError("empty character class '[]'")
+    return "".join(out) + "]", i + 1
+
+
+def _quantifier(pattern: str, i: int) -> int:
+    """Check the `{m,n}` at pattern[i]; return the index after it."""
+    end = pattern.find("}", i)
+    body = pattern[i + 1 : end] if end != -1 else ""
+    parts = body.split(",")
+    if end == -1 or len(parts) > 2 or not parts[0].isdigit():
+        raise PatternError("'{' must start a repetition like {2} or {2,5}; escape it as '\\{'")
+    if len(parts) == 2 and parts[1] and not parts[1].isdigit():
+        raise PatternError(f"bad repetition '{{{body}}}'")
+    numbers = [int(p) for p in parts if p]
+    if any(n > 255 for n in numbers) or (len(numbers) == 2 and numbers[0] > numbers[1]):
+        raise PatternError(f"bad repetition '{{{body}}}' (at most 255, min <= max)")
+    return end + 1
+
+
+def _translate(pattern: str, end_anchor: str) -> str:
+    out: list[str] = []
+    i, prev_quantifiable, prev_quantifier = 0, False, False
+    while i < len(pattern):
+        c, quantifier = pattern[i], False
+        if c == "\\":
+            text, i = _escape(pattern, i, in_class=False)
+        elif c == "[":
+            text, i = _class(pattern, i)
+        elif c in "*+?{":
+            if prev_quantifier and c == "?":
+                raise PatternError("lazy quantifiers ('*?', '+?') are not portable")
+            if not prev_quantifiable:
+                raise PatternError(f"'{c}' has nothing to repeat")
+            start = i
+            i = _quantifier(pattern, i) if c == "{" else i + 1
+            text, quantifier = pattern[start:i], True
+        elif c == "(" and pattern.startswith("(?", i):
+            raise PatternError("'(?...)' groups are not portable; use plain '( )'")
+        elif c in "}]":
+            raise PatternError(f"escape a literal '{c}' as '\\{c}'")
+        else:
+            text, i = (end_anchor if c == "$" else c), i + 1
+        out.append(text)
+        prev_quantifiable = not quantifier and c not in "(|^$"
+        prev_quantifier = quantifier
+    return "".join(out)
+
+
+def validate_pattern(pattern: str) -> str | None:
+    """The reason a pattern is refused, or None when it is portable and compiles."""
+    if len(pattern) > MAX_PATTERN:
+        return f"pattern longer than {MAX_PATTERN} characters"
+    try:
+        re.compile(_translate(pattern, end_anchor="\\Z"))
+    except PatternError as exc:
+        return str(exc)
+    except re.error as exc:
+        return f"invalid regular expression: {exc.msg}"
+    return None
+
+
+def python_pattern(pattern: str) -> str:
+    """For `re.search` (evaluator, SQLite REGEXP): `$` becomes `\\Z`, flags i and s lead."""
+    return "(?is)" + _translate(pattern, end_anchor="\\Z")
+
+
+def postgres_pattern(pattern: str) -> str:
+    """For PostgreSQL `value ~* pattern` (case-insensitive; `.` matches newlines there)."""
+    return _translate(pattern, end_anchor="$")

@@ -1,0 +1,151 @@
+"""The short text form -> JSON -> `parse_rule`, so both forms share one validation.
+
+    query    := options and alternatives
+    alts     := sequence ("OR" sequence)*
+    sequence := unary (["AND"] unary)*
+    unary    := "-" unary | "(" alts ")" | TERM
+
+Structure: the whole query is an `all` of its terms, or an `any` when it has top-level
+`OR`s; parentheses always make a group (`all` unless they hold an `OR`); an `OR`
+alternative of several terms is an `all` group. `-` negates by De Morgan: a group flips
+`all`/`any` and negates its members; a condition takes its negative partner (`contains`
+<-> `notContains`, `is` <-> `isNot`, `inTheLast` <-> `notInTheLast`, `inPlaylist` <->
+`notInPlaylist`). Comparisons, ranges and `~` have no partner, so negating them is an
+error: NOT `year:>2000` would also keep tracks without a year, which `year:<=2000` does
+not, and the text form never changes meaning silently.
+"""
+
+from __future__ import annotations
+
+from .ast import Rule, child_path
+from .errors import RuleError, RuleValidationError
+from .lexer import Token, syntax_error, tokenize
+from .operators import NEGATION
+from .parse import parse_rule
+from .terms import Piece, term_piece
+
+OPTIONS = ("sort", "limit")
+
+
+def negate(piece: Piece, pos: int) -> Piece:
+    if piece.cond is None:
+        kind = "any" if piece.kind == "all" else "all"
+        return Piece(piece.pos, kind=kind, kids=[negate(kid, pos) for kid in piece.kids])
+    [(op, body)] = piece.cond.items()
+    if op not in NEGATION:
+        hint = "write the opposite comparison" if op in ("gt", "gte", "lt", "lte") else ""
+        raise syntax_error(
+            pos, f"'{op}' cannot be negated with '-'" + (f"; {hint}" if hint else "")
+        )
+    return Piece(piece.pos, cond={NEGATION[op]: body})
+
+
+def _group(alternatives: list[list[Piece]], pos: int) -> Piece:
+    if len(alternatives) == 1:
+        return Piece(pos, kind="all", kids=alternatives[0])
+    kids = [alt[0] if len(alt) == 1 else Piece(alt[0].pos, kids=alt) for alt in alternatives]
+    return Piece(pos, kind="any", kids=kids)
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens, self.i, self.depth = tokenize(text), 0, 0
+        self.options: dict[str, Token] = {}
+
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.i]
+
+    def take(self) -> Token:
+        self.i += 1
+        return self.tokens[self.i - 1]
+
+    def alternatives(self) -> list[list[Piece]]:
+        alternatives = [self.sequence()]
+        while self.token.kind == "OR":
+            or_token = self.take()
+            alternatives.append(self.sequence())
+            if not alternatives[-2] or not alternatives[-1]:
+                raise syntax_error(or_token.pos, "'OR' needs a term on each side")
+        return alternatives
+
+    def sequence(self) -> list[Piece]:
+        pieces: list[Piece] = []
+        while self.token.kind in ("TERM", "(", "-", "AND"):
+            if self.token.kind == "AND":
+                and_token = self.take()
+                if not pieces or self.token.kind not in ("TERM", "(", "-"):
+                    raise syntax_error(and_token.pos, "'AND' needs a term on each side")
+            piece = self.unary()
+            if piece is not None:
+                pieces.append(piece)
+        return pieces
+
+    def unary(self) -> Piece | None:
+        token = self.take()
+        if token.kind == "-":
+            inner = self.unary()
+            if inner is None:
+                raise syntax_error(token.pos, "sort: and limit: cannot be negated")
+            return negate(inner, token.pos)
+        if token.kind == "(":
+            self.depth += 1
+            alternatives = self.alternatives()
+            if self.token.kind != ")":
+                raise syntax_error(self.token.pos, "expected ')'")
+            self.take()
+            self.depth -= 1
+            if not alternatives[0]:
+                raise syntax_error(token.pos, "empty parentheses")
+            return _group(alternatives, token.pos)
+        if token.field is not None and token.field.lower() in OPTIONS:
+            return self.option(token)
+        return term_piece(token)
+
+    def option(self, token: Token) -> None:
+        name = token.field.lower()  # type: ignore[union-attr]
+        if self.depth or name in self.options or token.prefix:
+            problem = "given twice" if name in self.options else "goes at the top level, as-is"
+            raise syntax_error(token.pos, f"{name}: {problem}")
+        self.options[name] = token
+
+    def parse(self) -> tuple[Piece, dict]:
+        root = _group(self.alternatives(), 0)
+        if self.token.kind != "END":
+            raise syntax_error(self.token.pos, f"unexpected '{self.token.kind}'")
+        data = root.json()
+        if "sort" in self.options:
+            data["sort"] = self.options["sort"].value
+        if "limit" in self.options:
+            raw = self.options["limit"].value
+            data["limit"] = int(raw) if raw.isascii() and raw.isdigit() else raw
+        return root, data
+
+
+def _positions(piece: Piece, path: str, out: dict[str, int]) -> dict[str, int]:
+    out[path] = piece.pos
+    for index, kid in enumerate(piece.kids):
+        _positions(kid, child_path(path, piece.kind, index), out)
+    return out
+
+
+def _at(path: str, known: dict[str, int]) -> int:
+    """The offset of the deepest typed piece that an error path falls under."""
+    while path not in known:
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return known[path]
+
+
+def parse_query(text: str) -> Rule:
+    """Parse the text form; errors are reported as `text[N]` with N a character offset."""
+    parser = _Parser(text)
+    root, data = parser.parse()
+    try:
+        return parse_rule(data)
+    except RuleValidationError as exc:
+        known = _positions(root, "", {})
+        known.update({name: token.pos for name, token in parser.options.items()})
+        located = sorted({(_at(e.path, known), e.message) for e in exc.errors})
+        errors = [RuleError(f"text[{pos}]", message) for pos, message in located]
+        raise RuleValidationError(errors) from None
