@@ -1,0 +1,75 @@
+"""Control endpoints under /_sandbox/, to steer a sandbox that runs in another process.
+
+    POST /_sandbox/faults         {"status": 429, "count": 2, "retry_after": 1,
+                                   "reason": "QUOTA_EXCEEDED", "path_prefix": "/v1/me/tracks"}
+                                  or {"clear": true}
+    POST /_sandbox/tokens/expire  every access token answers 401 "The access token expired"
+    POST /_sandbox/tokens/revoke  {"user": "sandbox-user"}: refresh tokens get invalid_grant
+    POST /_sandbox/settings       {"token_ttl": 5, "rotate_refresh_tokens": true}
+    POST /_sandbox/reset          fresh data from the seed; no faults, no counts, no tokens
+    GET  /_sandbox/stats          {"total", "writes", "counts": {"GET /v1/me/tracks": 3, ...}}
+
+They take no token and are never faulted or counted: the sandbox only listens on loopback.
+"""
+
+from __future__ import annotations
+
+from .web import ApiError, Request, Response, json_response
+
+
+def faults(app, req: Request) -> Response:
+    body = req.json()
+    if body.get("clear"):
+        app.faults.clear()
+    else:
+        status, count = body.get("status"), body.get("count", 1)
+        prefix, retry_after, reason = (
+            body.get("path_prefix", "/v1/"),
+            body.get("retry_after"),
+            body.get("reason"),
+        )
+        if not (_int(status) and 400 <= status <= 599 and _int(count) and count > 0):
+            raise ApiError(400, "status must be 400-599 and count a positive integer")
+        if not isinstance(prefix, str) or not (retry_after is None or _int(retry_after)):
+            raise ApiError(400, "path_prefix must be a string and retry_after an integer")
+        app.faults.fail(status, count, prefix, retry_after, reason and str(reason))
+    return json_response(req, {"pending": app.faults.pending})
+
+
+def expire_tokens(app, req: Request) -> Response:
+    app.tokens.expire_all()
+    return json_response(req, {})
+
+
+def revoke_tokens(app, req: Request) -> Response:
+    user = req.json().get("user")
+    if user not in app.users:
+        raise ApiError(400, f"user must be one of {', '.join(app.users)}")
+    app.tokens.revoke(user)
+    return json_response(req, {})
+
+
+def settings(app, req: Request) -> Response:
+    body = req.json()
+    if "token_ttl" in body:
+        if not _int(body["token_ttl"]):
+            raise ApiError(400, "token_ttl must be an integer")
+        app.tokens.ttl = body["token_ttl"]
+    if "rotate_refresh_tokens" in body:
+        app.tokens.rotate = bool(body["rotate_refresh_tokens"])
+    return json_response(
+        req, {"token_ttl": app.tokens.ttl, "rotate_refresh_tokens": app.tokens.rotate}
+    )
+
+
+def reset(app, req: Request) -> Response:
+    app.reset()
+    return json_response(req, {})
+
+
+def stats(app, req: Request) -> Response:
+    return json_response(req, app.stats.as_dict())
+
+
+def _int(value: object) -> bool:
+    return type(value) is int
