@@ -84,8 +84,13 @@ def get_items(app, req: Request, playlist_id: str) -> Response:
 
 
 def add_items(app, req: Request, playlist_id: str) -> Response:
-    """POST /playlists/{id}/items {"uris": [...], "position"?}: 201 {snapshot_id}."""
-    body = _write_body(req)
+    """POST /playlists/{id}/items {"uris": [...], "position"?}: 201 {snapshot_id}.
+
+    A bare JSON array of URIs is accepted too: Spotify does, and spotipy sends one.
+    """
+    req.require_scope(*MODIFY_SCOPES)
+    body = req.json(allow_list=True)
+    body = {"uris": body} if isinstance(body, list) else body
     uris, position = _uris(app, req, body), body.get("position", req.query.get("position"))
     if not uris:
         raise ApiError(400, "No uris provided")

@@ -27,9 +27,9 @@ class QuietHandler(WSGIRequestHandler):
 
 
 def start(
-    app: SandboxApp | None = None, host: str = "127.0.0.1", port: int = 0
+    app: SandboxApp | Callable | None = None, host: str = "127.0.0.1", port: int = 0
 ) -> tuple[str, Callable[[], None]]:
-    """Serve `app` (a default one if None) in a daemon thread.
+    """Serve `app` (a default sandbox if None; any WSGI app works) in a daemon thread.
 
     Returns the base URL (http://host:port, no trailing slash) and a stop function that
     closes the socket and waits for the thread. Port 0 picks a free port.
@@ -47,7 +47,7 @@ def start(
 
 
 @contextmanager
-def running(app: SandboxApp | None = None, host: str = "127.0.0.1") -> Iterator[str]:
+def running(app: SandboxApp | Callable | None = None, host: str = "127.0.0.1") -> Iterator[str]:
     """`with running(app) as base_url:` a served sandbox for the length of the block."""
     base_url, stop = start(app, host)
     try:

@@ -53,14 +53,14 @@ class Request:
         length = int(self.environ.get("CONTENT_LENGTH") or 0)
         return self.environ["wsgi.input"].read(length) if length > 0 else b""
 
-    def json(self) -> dict:
-        """The JSON object body; {} when there is none."""
+    def json(self, allow_list: bool = False) -> dict | list:
+        """The JSON object body ({} when there is none), or a list if `allow_list`."""
         raw = self.body()
         try:
             data = json.loads(raw) if raw.strip() else {}
         except ValueError:
             raise ApiError(400, "Error parsing JSON.") from None
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) and not (allow_list and isinstance(data, list)):
             raise ApiError(400, "Error parsing JSON.")
         return data
 
