@@ -1,0 +1,1 @@
+"""Library logic as plain functions: catalog upserts and the per-user library scope."""

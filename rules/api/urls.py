@@ -1,0 +1,3 @@
+from trackflow.api.router import router  # noqa: F401  (viewsets register here)
+
+urlpatterns: list = []

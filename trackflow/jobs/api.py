@@ -1,0 +1,141 @@
+"""GET /api/jobs/: the user's jobs of every kind, newest first, in one paginated list."""
+
+import uuid
+
+from django.db.models import CharField, Value
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from . import services
+from .models import JobBase, JobStatus
+
+FIELDS = (
+    "id",
+    "status",
+    "progress",
+    "message",
+    "error",
+    "attempts",
+    "max_attempts",
+    "run_after",
+    "created_at",
+    "started_at",
+    "finished_at",
+    "updated_at",
+)
+
+
+class JobSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    status = serializers.ChoiceField(choices=JobStatus.choices)
+    progress = serializers.FloatField()
+    message = serializers.CharField()
+    error = serializers.CharField()
+    attempts = serializers.IntegerField()
+    max_attempts = serializers.IntegerField()
+    run_after = serializers.DateTimeField()
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+
+def _visible(model: type[JobBase], request):
+    queryset = model.objects.all()
+    if not (request.user.is_staff and request.query_params.get("scope") == "all"):
+        queryset = queryset.filter(owner=request.user)
+    return queryset
+
+
+def _row(job: JobBase) -> dict:
+    return {"kind": job.kind, **{name: getattr(job, name) for name in FIELDS}}
+
+
+@extend_schema(tags=["jobs"])
+@extend_schema_view(
+    **{
+        name: extend_schema(parameters=[OpenApiParameter("id", OpenApiTypes.UUID, "path")])
+        for name in ("retrieve", "cancel", "retry")
+    }
+)
+class JobViewSet(viewsets.ViewSet):
+    """Import, sync and download jobs: status, progress 0..1, message and error."""
+
+    serializer_class = JobSerializer
+
+    def find(self, request, pk) -> JobBase:
+        try:
+            uuid.UUID(str(pk))
+        except ValueError:
+            raise Http404 from None
+        for model in services.job_models():
+            job = _visible(model, request).filter(pk=pk).first()
+            if job is not None:
+                return job
+        raise Http404
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", enum=JobStatus.values),
+            OpenApiParameter("kind", str),
+            OpenApiParameter("scope", enum=["all"], description="staff only: every user's jobs"),
+        ]
+    )
+    def list(self, request):
+        parts = []
+        wanted_kind = request.query_params.get("kind")
+        wanted_status = request.query_params.get("status")
+        for model in services.job_models():
+            if wanted_kind and model.kind != wanted_kind:
+                continue
+            queryset = _visible(model, request)
+            if wanted_status:
+                queryset = queryset.filter(status=wanted_status)
+            parts.append(
+                queryset.order_by()
+                .values(*FIELDS)
+                .annotate(kind=Value(model.kind, output_field=CharField()))
+            )
+        if not parts:
+            rows = []
+        elif len(parts) == 1:
+            rows = parts[0].order_by("-created_at")
+        else:
+            rows = parts[0].union(*parts[1:], all=True).order_by("-created_at")
+        paginator = self.paginator
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(JobSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(JobSerializer(_row(self.find(request, pk))).data)
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        job = self.find(request, pk)
+        if not services.cancel(job):
+            return Response(
+                {"detail": f"a {job.status} job cannot be cancelled"},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(JobSerializer(_row(job)).data)
+
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        job = self.find(request, pk)
+        if not services.retry(job):
+            return Response(
+                {"detail": f"a {job.status} job cannot be retried"}, status=status.HTTP_409_CONFLICT
+            )
+        return Response(JobSerializer(_row(job)).data, status=status.HTTP_202_ACCEPTED)
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            self._paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+        return self._paginator

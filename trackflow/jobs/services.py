@@ -1,0 +1,280 @@
+"""Claim, report, finish, retry and recover jobs of any concrete JobBase model."""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django_q.models import Schedule
+from django_q.tasks import async_task, schedule
+
+from .models import JobBase, JobStatus
+
+logger = logging.getLogger(__name__)
+
+J = TypeVar("J", bound=JobBase)
+
+
+class JobCancelled(Exception):
+    """Raised inside a running job when the user cancelled it."""
+
+
+class PermanentFailure(Exception):
+    """A failure that another attempt cannot mend (bad input, revoked access)."""
+
+
+class RetryLater(Exception):
+    """Not a failure: run again at `when` (a rate limit), without spending an attempt."""
+
+    def __init__(self, when: datetime, message: str):
+        super().__init__(message)
+        self.when = when
+
+
+def job_models() -> list[type[JobBase]]:
+    return [m for m in apps.get_models() if issubclass(m, JobBase)]
+
+
+def backoff_delay(attempts: int) -> timedelta:
+    """Exponential: base, 2*base, 4*base ... capped; `attempts` counts the failed ones."""
+    exponent = max(attempts - 1, 0)
+    seconds = min(settings.JOB_RETRY_BASE_SECONDS * 2**exponent, settings.JOB_RETRY_MAX_SECONDS)
+    return timedelta(seconds=seconds)
+
+
+def enqueue(job: JobBase) -> None:
+    """Wake a worker for this job once the current transaction commits."""
+    model, pk, when = type(job), str(job.pk), job.run_after
+
+    def send() -> None:
+        if when > timezone.now() + timedelta(seconds=1):
+            schedule(
+                model.task_path,
+                pk,
+                name=f"{model.kind}:{pk}:{when.timestamp():.0f}",
+                schedule_type=Schedule.ONCE,
+                next_run=when,
+                repeats=1,
+            )
+        else:
+            async_task(model.task_path, pk, task_name=f"{model.kind}:{pk}", group=model.kind)
+
+    transaction.on_commit(send)
+
+
+def claim(model: type[J], pk) -> bool:
+    """Take a pending, due job for this worker; exactly one caller can win."""
+    now = timezone.now()
+    updated = model.objects.filter(pk=pk, status=JobStatus.PENDING, run_after__lte=now).update(
+        status=JobStatus.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        heartbeat_at=now,
+        finished_at=None,
+        updated_at=now,
+    )
+    return updated == 1
+
+
+def claim_next(model: type[J], **filters) -> J | None:
+    """Claim the oldest due pending job, skipping rows other workers hold on PostgreSQL."""
+    due = model.objects.filter(
+        status=JobStatus.PENDING, run_after__lte=timezone.now(), **filters
+    ).order_by("run_after", "created_at")
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            pk = due.select_for_update(skip_locked=True).values_list("pk", flat=True).first()
+            if pk is not None and claim(model, pk):
+                return model.objects.get(pk=pk)
+        return None
+    for _ in range(10):  # SQLite: lose a race, try the next one
+        pk = due.values_list("pk", flat=True).first()
+        if pk is None:
+            return None
+        if claim(model, pk):
+            return model.objects.get(pk=pk)
+    return None
+
+
+def heartbeat(job: JobBase, progress: float | None = None, message: str | None = None) -> None:
+    """Record that the worker lives (and its progress); raise JobCancelled if cancelled."""
+    now = timezone.now()
+    fields: dict = {"heartbeat_at": now, "updated_at": now}
+    if progress is not None:
+        fields["progress"] = min(max(progress, 0.0), 1.0)
+    if message is not None:
+        fields["message"] = message[:500]
+    if type(job).objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(**fields) != 1:
+        raise JobCancelled
+    for name, value in fields.items():
+        setattr(job, name, value)
+
+
+def _finish(job: JobBase, **fields) -> bool:
+    fields.setdefault("updated_at", timezone.now())
+    done = type(job).objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(**fields) == 1
+    if done:
+        for name, value in fields.items():
+            setattr(job, name, value)
+    return done
+
+
+def complete(job: JobBase, message: str = "") -> bool:
+    now = timezone.now()
+    return _finish(
+        job,
+        status=JobStatus.COMPLETED,
+        progress=1.0,
+        message=message[:500],
+        error="",
+        finished_at=now,
+        updated_at=now,
+    )
+
+
+def fail(job: JobBase, error: str, *, retry: bool = True) -> str:
+    """Record a failed attempt: back to pending after a backoff, or failed for good."""
+    now = timezone.now()
+    job.refresh_from_db(fields=["attempts", "max_attempts"])
+    if retry and job.attempts < job.max_attempts:
+        when = now + backoff_delay(job.attempts)
+        note = f"attempt {job.attempts} of {job.max_attempts} failed; retrying at {when:%H:%M:%S}"
+        if _finish(job, status=JobStatus.PENDING, run_after=when, error=error, message=note):
+            enqueue(job)
+            return JobStatus.PENDING
+    elif _finish(job, status=JobStatus.FAILED, error=error, finished_at=now, message="failed"):
+        return JobStatus.FAILED
+    job.refresh_from_db(fields=["status"])
+    return job.status
+
+
+def reschedule(job: JobBase, when: datetime, message: str) -> bool:
+    """Put a running job back for later without spending an attempt (e.g. a rate limit)."""
+    if _finish(
+        job,
+        status=JobStatus.PENDING,
+        run_after=when,
+        message=message[:500],
+        attempts=F("attempts") - 1,
+    ):
+        job.refresh_from_db(fields=["attempts"])
+        enqueue(job)
+        return True
+    return False
+
+
+def cancel(job: JobBase) -> bool:
+    now = timezone.now()
+    updated = type(job).objects.filter(pk=job.pk, status__in=(JobStatus.PENDING, JobStatus.RUNNING))
+    if (
+        updated.update(
+            status=JobStatus.CANCELLED, finished_at=now, updated_at=now, message="cancelled"
+        )
+        == 1
+    ):
+        job.refresh_from_db()
+        return True
+    return False
+
+
+def retry(job: JobBase) -> bool:
+    """Give a failed or cancelled job a fresh set of attempts."""
+    now = timezone.now()
+    queryset = type(job).objects.filter(
+        pk=job.pk, status__in=(JobStatus.FAILED, JobStatus.CANCELLED)
+    )
+    if (
+        queryset.update(
+            status=JobStatus.PENDING,
+            attempts=0,
+            run_after=now,
+            error="",
+            finished_at=None,
+            progress=0.0,
+            message="queued again",
+            updated_at=now,
+        )
+        != 1
+    ):
+        return False
+    job.refresh_from_db()
+    enqueue(job)
+    return True
+
+
+def retry_failed(model: type[J], **filters) -> int:
+    jobs = list(model.objects.filter(status=JobStatus.FAILED, **filters))
+    return sum(retry(job) for job in jobs)
+
+
+def recover_stale(model: type[J], older_than: timedelta | None = None) -> int:
+    """Put back jobs left running by a dead worker; fail those out of attempts."""
+    now = timezone.now()
+    cutoff = now - (older_than or timedelta(seconds=settings.JOB_STALE_SECONDS))
+    stale = model.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff)
+    recovered = 0
+    for job in stale:
+        if job.attempts < job.max_attempts:
+            fields = {
+                "status": JobStatus.PENDING,
+                "run_after": now,
+                "message": "the worker stopped; queued again",
+            }
+        else:
+            fields = {
+                "status": JobStatus.FAILED,
+                "finished_at": now,
+                "error": "the worker stopped responding",
+                "message": "failed",
+            }
+        if stale.filter(pk=job.pk).update(updated_at=now, **fields) == 1:
+            recovered += 1
+            if fields["status"] == JobStatus.PENDING:
+                job.run_after = now
+                enqueue(job)
+    return recovered
+
+
+def requeue_lost(model: type[J], older_than: timedelta | None = None) -> int:
+    """Wake pending jobs that have been due for long: their queue message was lost."""
+    now = timezone.now()
+    cutoff = now - (older_than or timedelta(seconds=settings.JOB_STALE_SECONDS))
+    lost = list(model.objects.filter(status=JobStatus.PENDING, run_after__lt=cutoff))
+    for job in lost:
+        if model.objects.filter(pk=job.pk, status=JobStatus.PENDING).update(run_after=now):
+            job.run_after = now
+            enqueue(job)
+    return len(lost)
+
+
+def run(model: type[J], pk, work: Callable[[J], str]) -> str:
+    """What a task does: claim the job, run `work`, record the outcome; returns a summary."""
+    if not claim(model, pk):
+        return f"{model.kind} {pk}: not pending or not due; nothing to do"
+    job = model.objects.get(pk=pk)
+    try:
+        summary = work(job)
+    except JobCancelled:
+        return f"{model.kind} {pk}: cancelled"
+    except RetryLater as exc:
+        reschedule(job, exc.when, str(exc))
+        return f"{model.kind} {pk}: {exc}"
+    except PermanentFailure as exc:
+        fail(job, str(exc), retry=False)
+        return f"{model.kind} {pk}: failed: {exc}"
+    except Exception as exc:
+        logger.exception("%s %s failed", model.kind, pk)
+        status = fail(job, describe(exc))
+        return f"{model.kind} {pk}: {status}: {describe(exc)}"
+    complete(job, summary)
+    return f"{model.kind} {pk}: {summary}"
+
+
+def describe(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:1000]

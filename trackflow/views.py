@@ -1,0 +1,37 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django_q.brokers import get_broker
+
+from .logging import redact
+
+
+def _problem(exc: Exception) -> str:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return redact(f"{type(exc).__name__}: {first}")[:300]
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the queue broker answer; 503 naming what does not."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = _problem(exc)
+    try:
+        checks["queue"] = "ok" if get_broker().ping() else "broker did not answer"
+    except Exception as exc:
+        checks["queue"] = _problem(exc)
+    healthy = all(value == "ok" for value in checks.values())
+    body = {"status": "ok" if healthy else "unhealthy", **checks}
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboard.html")
