@@ -16,6 +16,12 @@ from .operators import NEGATIVE_OF
 from .parse import sort_text
 from .terms import BARE_FIELDS, COMPARISONS, to_number
 
+SAYABLE = frozenset(
+    ("is", "contains", "matches", "gt", "gte", "lt", "lte", "before", "after")
+    + ("inTheRange", "inTheLast", "inPlaylist")
+)
+# text `is` needs `=`: a bare `field:value` on these is `contains`
+TYPED_BY_EQUALS = (FieldType.TEXT, FieldType.DYNAMIC)
 SYMBOLS = {op: symbol for symbol, op in COMPARISONS.items()} | {"after": ">", "before": "<"}
 
 
@@ -56,6 +62,8 @@ def _scalar(value: Scalar, loose: bool = False) -> str:
 
 
 def _positive(op: str, cond: Condition) -> str:
+    if op not in SAYABLE:
+        raise _Inexpressible(op)
     field, value = cond.field, cond.value
     if isinstance(value, PlaylistRef):
         ref = f"#{value.id}" if value.id is not None else _scalar(value.name or "")
