@@ -54,3 +54,24 @@ def stranger_api(stranger):
     client = APIClient()
     client.force_authenticate(stranger)
     return client
+
+
+@pytest.fixture
+def sandbox(settings):
+    """A Spotify sandbox served on a loopback port, with TrackFlow's settings pointed at it.
+
+    The app object is yielded: tests reach into `.state`, `.faults`, `.stats`, `.tokens`;
+    `.base_url` is where it listens.
+    """
+    from spotify_auth.sandbox import create_app, start
+
+    app = create_app(seed=1, liked=120, playlists=4, playlist_size=40)
+    base_url, stop = start(app)
+    app.base_url = base_url
+    settings.SPOTIFY_SANDBOX = True
+    settings.SPOTIFY_API_URL = f"{base_url}/v1"
+    settings.SPOTIFY_ACCOUNTS_URL = f"{base_url}/accounts"
+    settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET = "sandbox-client", "sandbox-secret"
+    settings.DOWNLOAD_URL_TEMPLATE = f"{base_url}/audio/{{spotify_id}}.wav"
+    yield app
+    stop()
