@@ -141,11 +141,8 @@ class SandboxState:
             if not 0 <= insert_before <= len(entries):
                 raise Rejected("Index out of bounds")
             moved, rest = entries[range_start:end], entries[:range_start] + entries[end:]
-            at = (
-                insert_before
-                if insert_before <= range_start
-                else max(range_start, insert_before - range_length)
-            )
+            # insert_before counts the moved entries that sat before it; they are gone from rest
+            at = insert_before - min(max(insert_before - range_start, 0), range_length)
             playlist.entries = rest[:at] + moved + rest[at:]
             return self._touch(playlist)
 
