@@ -64,7 +64,9 @@ def serve(routes: Mapping[str, Route]) -> tuple[str, Callable[[], None]]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     server.block_on_close = False  # a client that hung up must not hold up stop()
-    thread = threading.Thread(target=server.serve_forever, name="test-http", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, args=(0.05,), name="test-http", daemon=True
+    )
     thread.start()
     lock = threading.Lock()
 
