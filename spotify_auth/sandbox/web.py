@@ -37,7 +37,9 @@ class Request:
     def __init__(self, environ: dict):
         self.environ = environ
         self.method = environ["REQUEST_METHOD"]
-        self.path = environ.get("PATH_INFO") or "/"
+        self.path = (environ.get("PATH_INFO") or "/").rstrip(
+            "/"
+        ) or "/"  # Spotify ignores a final /
         self.base = application_uri(environ).rstrip("/")
         self.query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
         self.grant = None  # set by the app for routes that need a bearer token
