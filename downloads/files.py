@@ -29,6 +29,7 @@ from downloads.meta import TrackMeta, parse_date, parse_number, spotify_track_id
 DEFAULT_PATH_TEMPLATE = "{artist}/{album}/{track_number:02d} - {title}.{ext}"
 MAX_COMPONENT_BYTES = 200  # below every common filesystem's 255, leaving room for " (2)" and .part
 PARTIAL_SUFFIXES = (".part", ".ytdl")
+TEMP_PREFIX = ".tf-"  # backends name their temp files so; see clean_partials
 
 # placeholder -> what an empty value becomes
 _TEXT_FALLBACKS = {
@@ -53,8 +54,11 @@ def render_path(
 ) -> PurePosixPath:
     """The relative path of a track's file under the library root, from `template`.
 
-    Placeholders are PLACEHOLDERS with str.format specs ("{track_number:02d}"); "/" separates
-    folders. The last component keeps ".{ext}" (added if the template has no {ext}).
+    "/" separates folders. Placeholders take str.format specs ("{track_number:02d}"):
+    {artist} the first track artist, {artists} all of them, {album_artist} the first album
+    artist (else {artist}), {album}, {title}, {track_number}, {disc_number}, {year} (numbers
+    are 0 when unknown), {isrc}, {spotify_id}, {ext}. The last component always ends with
+    ".{ext}" (added when the template has no {ext}).
     """
     if not re.fullmatch(r"[A-Za-z0-9]{1,10}", ext):
         raise ValueError(f"file extension must be 1-10 letters or digits, got {ext!r}")
@@ -62,6 +66,8 @@ def render_path(
     segments = [segment for segment in template.split("/") if segment.strip()]
     if not segments:
         raise ValueError("the path template is empty")
+    if any(segment.strip() in (".", "..") for segment in segments):
+        raise ValueError("the path template may not contain '.' or '..' folders")
     if "{ext}" not in segments[-1]:
         segments[-1] += ".{ext}"
     parts = []
@@ -144,24 +150,25 @@ def place_file(source: Path, dest: Path, *, replace: bool = True) -> Path:
 
 
 def clean_partials(root: Path, older_than: float = 3600.0) -> list[Path]:
-    """Removes temp files (.part, .ytdl) a crashed worker left under `root`; returns them.
+    """Removes temp files a crashed worker left under `root`; returns them.
 
-    Only files untouched for `older_than` seconds, so a download in progress is never hit.
+    That is `.part` and `.ytdl` files and backends' `.tf-*` files, untouched for `older_than`
+    seconds, so that a download in progress is never hit.
     """
-    if not Path(root).is_dir():
-        return []
     cutoff = time.time() - older_than
     removed = []
-    for path in sorted(Path(root).rglob("*")):
-        if path.suffix not in PARTIAL_SUFFIXES or path.is_symlink() or not path.is_file():
-            continue
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed.append(path)
-        except FileNotFoundError:
-            continue  # another worker cleaned it first
-    return removed
+    for folder, _, names in os.walk(root):
+        for name in names:
+            if not (name.endswith(PARTIAL_SUFFIXES) or name.startswith(TEMP_PREFIX)):
+                continue
+            path = Path(folder, name)
+            try:
+                if not path.is_symlink() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed.append(path)
+            except FileNotFoundError:
+                continue  # another worker cleaned it first
+    return sorted(removed)
 
 
 def _values(meta: TrackMeta | Mapping[str, Any]) -> dict[str, Any]:

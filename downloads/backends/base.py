@@ -91,9 +91,9 @@ class Backend(Protocol):
         ...
 
 
-def temp_name(prefix: str = "fetch") -> str:
-    """A hidden name clean_partials recognizes if a crash leaves the file behind."""
-    return f".{prefix}-{secrets.token_hex(6)}"
+def temp_name(backend: str) -> str:
+    """A hidden name that clean_partials recognizes (".tf-") if a crash leaves it behind."""
+    return f".tf-{backend}-{secrets.token_hex(6)}"
 
 
 def size_limit_error(max_bytes: int) -> DownloadError:

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from downloads.backends import DownloadCancelled, DownloadError, FetchRequest, get_backend
-from downloads.backends.ytdlp import YtDlpBackend, reword_error
+from downloads.backends.ytdlp import YtDlpBackend
 from trackflow.testing.audio import make_audio
 from trackflow.testing.http_server import Reply, serve
 
@@ -148,18 +148,6 @@ def test_an_injected_search_function_replaces_youtube(site, tmp_path):
     assert asked == [("Daft Punk - Get Lucky", 3)] and result.path.read_bytes() == SONG
 
 
-def test_a_known_youtube_id_skips_the_search():
-    def search(query, limit):
-        raise AssertionError("no search expected")
-
-    request = FetchRequest(title="Get Lucky", youtube_id="5NV6Rdv1a3I")
-
-    assert (
-        YtDlpBackend(search=search).find(request)[0]
-        == "https://www.youtube.com/watch?v=5NV6Rdv1a3I"
-    )
-
-
 def test_404_is_final_and_refused_connections_are_retryable(site, tmp_path):
     base, _, _ = site
     _, stop = dead = serve({})
@@ -243,32 +231,6 @@ def test_convert_to_runs_ffmpeg_which_this_machine_lacks(site, tmp_path):
 
     assert not caught.value.retryable
     assert os.listdir(tmp_path / "staging") == []
-
-
-@pytest.mark.parametrize(
-    ("message", "expected", "retryable"),
-    [
-        (
-            "ERROR: [youtube] abc: Video unavailable. This video is private",
-            "Video unavailable",
-            False,
-        ),
-        (
-            "ERROR: [youtube] abc: Sign in to confirm your age.",
-            "Sign in to confirm your age",
-            False,
-        ),
-        ("ERROR: [youtube] abc: Sign in to confirm you’re not a bot.", "not a bot", True),
-        ("ERROR: unable to download video data: HTTP Error 403: Forbidden", "HTTP 403 from", False),
-        ("ERROR: [download] Got error: HTTP Error 503: Service Unavailable", "HTTP 503 from", True),
-        ("ERROR: [download] Got error: The read operation timed out", "timed out after 30 s", True),
-    ],
-)
-def test_yt_dlp_errors_are_reworded(message, expected, retryable):
-    error = reword_error(message, "https://www.youtube.com/watch?v=abc", 30)
-
-    assert expected in error.message and not error.message.startswith("ERROR")
-    assert error.retryable is retryable
 
 
 def webm_opus() -> bytes:

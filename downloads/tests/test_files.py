@@ -56,6 +56,11 @@ def test_a_mapping_works_as_metadata_too():
     assert path == PurePosixPath("Nina Simone/Sinnerman.m4a")
 
 
+def test_dot_folders_in_the_template_are_refused():
+    with pytest.raises(ValueError, match="may not contain"):
+        render_path("../{artist}/{title}.{ext}", meta(), "mp3")
+
+
 def test_unknown_placeholder_is_named_in_the_error():
     with pytest.raises(ValueError, match=r"unknown placeholder \{genre\}"):
         render_path("{genre}/{title}.{ext}", meta(), "mp3")
@@ -229,7 +234,7 @@ def test_without_replace_an_existing_file_is_kept_and_a_free_name_chosen(tmp_pat
 
 
 def test_place_file_moves_a_fetched_part_file_into_the_library(tmp_path):
-    staged = tmp_path / "staging" / ".http-123.part"
+    staged = tmp_path / "staging" / ".tf-http-123.part"
     staged.parent.mkdir()
     staged.write_bytes(b"audio")
     dest = tmp_path / "library" / "A" / "song.mp3"
@@ -241,7 +246,8 @@ def test_place_file_moves_a_fetched_part_file_into_the_library(tmp_path):
 def test_clean_partials_removes_only_old_temp_files(tmp_path):
     old = [
         tmp_path / "A" / ".song.mp3.1a2b.part",
-        tmp_path / ".ytdlp-9.m4a.part",
+        tmp_path / ".tf-ytdlp-9.m4a.part",
+        tmp_path / ".tf-ytdlp-8.m4a",  # finished by yt-dlp, not yet renamed
         tmp_path / "x.ytdl",
     ]
     fresh = tmp_path / "A" / ".other.mp3.3c4d.part"

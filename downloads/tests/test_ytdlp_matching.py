@@ -1,9 +1,11 @@
-"""Choosing the right search result, on lists like the ones YouTube really returns."""
+"""Choosing the right search result, on lists like the ones YouTube really returns; and the
+parts of the yt-dlp backend that need no server: the search query and error wording."""
 
 import pytest
 
 from downloads.backends.base import FetchRequest
 from downloads.backends.matching import best_match, normalize, rank, score
+from downloads.backends.ytdlp import YtDlpBackend, reword_error
 
 GET_LUCKY = FetchRequest(title="Get Lucky", artists=("Daft Punk",), duration_ms=369_000)
 
@@ -102,3 +104,72 @@ def test_a_higher_threshold_turns_a_weak_match_away():
 
     assert best_match(GET_LUCKY, [weak]) is weak
     assert best_match(GET_LUCKY, [weak], threshold=0.95) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "expected", "retryable"),
+    [
+        (
+            "ERROR: [youtube] abc: Video unavailable. This video is private",
+            "Video unavailable",
+            False,
+        ),
+        (
+            "ERROR: [youtube] abc: Sign in to confirm your age.",
+            "Sign in to confirm your age",
+            False,
+        ),
+        ("ERROR: [youtube] abc: Sign in to confirm you’re not a bot.", "not a bot", True),
+        ("ERROR: unable to download video data: HTTP Error 403: Forbidden", "HTTP 403 from", False),
+        ("ERROR: [download] Got error: HTTP Error 503: Service Unavailable", "HTTP 503 from", True),
+        ("ERROR: [download] Got error: The read operation timed out", "timed out after 30 s", True),
+    ],
+)
+def test_yt_dlp_errors_are_reworded(message, expected, retryable):
+    error = reword_error(message, "https://www.youtube.com/watch?v=abc", 30)
+
+    assert expected in error.message and not error.message.startswith("ERROR")
+    assert error.retryable is retryable
+
+
+def test_a_known_youtube_id_skips_the_search():
+    def search(query, limit):
+        raise AssertionError("no search expected")
+
+    request = FetchRequest(title="Get Lucky", youtube_id="5NV6Rdv1a3I")
+
+    assert (
+        YtDlpBackend(search=search).find(request)[0]
+        == "https://www.youtube.com/watch?v=5NV6Rdv1a3I"
+    )
+
+
+def test_the_default_search_asks_youtube_for_a_flat_result_list(monkeypatch):
+    asked = []
+
+    class FakeYoutubeDL:  # only to see the query: the tests never reach YouTube
+        def __init__(self, options):
+            self.options = options
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def extract_info(self, url, download):
+            asked.append((url, download, self.options["extract_flat"]))
+            # the shape of yt-dlp's flat YouTube search entries
+            entry = {"_type": "url", "url": "https://www.youtube.com/watch?v=5NV6Rdv1a3I"}
+            entry |= {"title": "Daft Punk - Get Lucky", "channel": "Daft Punk", "duration": 369}
+            return {"_type": "playlist", "entries": [entry]}
+
+    monkeypatch.setattr("downloads.backends.ytdlp.yt_dlp.YoutubeDL", FakeYoutubeDL)
+
+    target, title = YtDlpBackend().find(GET_LUCKY)
+
+    assert asked == [("ytsearch5:Daft Punk - Get Lucky", False, "in_playlist")]
+    assert (target, title) == (
+        "https://www.youtube.com/watch?v=5NV6Rdv1a3I",
+        "Daft Punk - Get Lucky",
+    )
