@@ -112,11 +112,9 @@ class SandboxApp:
 
     def handle(self, req: Request) -> Response:
         """Route, apply a pending fault, authenticate, run the handler; count the request."""
-        route, params, error = _match(req)
-        counted = not req.path.startswith("/_sandbox/")
+        route, counted = None, not req.path.startswith("/_sandbox/")
         try:
-            if error:
-                raise error
+            route, params = _match(req)
             fault = self.faults.take(req.path) if counted else None
             if fault:
                 raise fault.error()
@@ -135,18 +133,16 @@ class SandboxApp:
         return response
 
 
-def _match(req: Request) -> tuple[Route | None, dict, ApiError | None]:
+def _match(req: Request) -> tuple[Route, dict[str, str]]:
+    """The route for this method and path (HEAD runs GET), or a 404/405 ApiError."""
     method = "GET" if req.method == "HEAD" else req.method
-    path_matched = False
+    path_known = False
     for route in ROUTES:
         found = route.pattern.fullmatch(req.path)
-        if found:
-            if route.method == method:
-                return route, found.groupdict(), None
-            path_matched = True
-    if path_matched:
-        return None, {}, ApiError(405, "Method not allowed")
-    return None, {}, ApiError(404, "Service not found")
+        if found and route.method == method:
+            return route, found.groupdict()
+        path_known = path_known or bool(found)
+    raise ApiError(405, "Method not allowed") if path_known else ApiError(404, "Service not found")
 
 
 def create_app(
@@ -167,15 +163,14 @@ def create_app(
     entries, plus an empty playlist, a collaborative one (owned by "sandbox-friend") and a
     followed one owned by "spotify" whose items answer 403.
     """
-    clients = ((client_id, client_secret), *(extra_clients or {}).items())
     options = Options(
-        seed,
-        liked,
-        playlists,
-        playlist_size,
-        tuple(users),
-        clients,
-        rotate_refresh_tokens,
-        token_ttl,
+        seed=seed,
+        liked=liked,
+        playlists=playlists,
+        playlist_size=playlist_size,
+        users=tuple(users),
+        clients=((client_id, client_secret), *(extra_clients or {}).items()),
+        rotate_refresh_tokens=rotate_refresh_tokens,
+        token_ttl=token_ttl,
     )
     return SandboxApp(options)

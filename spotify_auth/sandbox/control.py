@@ -21,18 +21,15 @@ def faults(app, req: Request) -> Response:
     body = req.json()
     if body.get("clear"):
         app.faults.clear()
-    else:
-        status, count = body.get("status"), body.get("count", 1)
-        prefix, retry_after, reason = (
-            body.get("path_prefix", "/v1/"),
-            body.get("retry_after"),
-            body.get("reason"),
-        )
-        if not (_int(status) and 400 <= status <= 599 and _int(count) and count > 0):
-            raise ApiError(400, "status must be 400-599 and count a positive integer")
-        if not isinstance(prefix, str) or not (retry_after is None or _int(retry_after)):
-            raise ApiError(400, "path_prefix must be a string and retry_after an integer")
-        app.faults.fail(status, count, prefix, retry_after, reason and str(reason))
+        return json_response(req, {"pending": 0})
+    status, count = body.get("status"), body.get("count", 1)
+    prefix, retry_after = body.get("path_prefix", "/v1/"), body.get("retry_after")
+    if not (_int(status) and 400 <= status <= 599 and _int(count) and count > 0):
+        raise ApiError(400, "status must be 400-599 and count a positive integer")
+    if not isinstance(prefix, str) or not (retry_after is None or _int(retry_after)):
+        raise ApiError(400, "path_prefix must be a string and retry_after an integer")
+    reason = body.get("reason")
+    app.faults.fail(status, count, prefix, retry_after, str(reason) if reason else None)
     return json_response(req, {"pending": app.faults.pending})
 
 

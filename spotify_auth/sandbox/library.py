@@ -81,45 +81,28 @@ def build_library(
     """Each user: `liked` saved tracks and `playlists` playlists of `size` entries, plus an
     empty playlist, a shared collaborative one and a followed one they may not read."""
     library = Library({u: display_name(u) for u in (*users, FRIEND, EDITOR)}, {}, {}, {})
-    rng = random.Random(f"shared:{seed}")
-    collab = _playlist(
-        catalog,
-        rng,
+    shared = random.Random(f"shared:{seed}")
+    collab = Playlist(
         make_id(seed, "playlist", "collab"),
         "Band Practice 🥁",
         FRIEND,
-        size,
-        [*users, FRIEND],
-        quirky=False,
+        _entries(catalog, shared, size, [*users, FRIEND]),
+        public=False,
+        collaborative=True,
+        collaborators=set(users),
     )
-    collab.collaborative, collab.public, collab.collaborators = True, False, set(users)
-    top = _playlist(
-        catalog,
-        rng,
+    top = Playlist(
         make_id(seed, "playlist", "editorial"),
         "Sandbox Top 50 🌍",
         EDITOR,
-        size,
-        [EDITOR],
-        quirky=False,
+        _entries(catalog, shared, size, [EDITOR]),
+        followers=1_234_567,
     )
     library.playlists.update({collab.id: collab, top.id: top})
     for user in users:
         rng = random.Random(f"library:{seed}:{user}")
         library.liked[user] = _liked(catalog, rng, liked)
-        owned = [
-            _playlist(
-                catalog,
-                rng,
-                make_id(seed, f"playlist:{user}", n),
-                _name(n),
-                user,
-                size,
-                [user],
-                quirky=n == 0,
-            )
-            for n in range(playlists)
-        ]
+        owned = [_own_playlist(catalog, rng, seed, user, n, size) for n in range(playlists)]
         owned.append(
             Playlist(make_id(seed, f"playlist:{user}", "empty"), "Empty (for now)", user, [])
         )
@@ -128,9 +111,20 @@ def build_library(
     return library
 
 
-def _name(n: int) -> str:
-    """Names repeat once there are more playlists than names, as they do in real libraries."""
-    return long_name("Playlist") if n == 2 else PLAYLIST_NAMES[n % len(PLAYLIST_NAMES)]
+def _own_playlist(
+    catalog: Catalog, rng: random.Random, seed: int, user: str, n: int, size: int
+) -> Playlist:
+    """The user's n-th playlist; the first holds every quirk (see _add_quirks). Names repeat
+    once there are more playlists than PLAYLIST_NAMES, as they do in real libraries."""
+    return Playlist(
+        make_id(seed, f"playlist:{user}", n),
+        long_name("Playlist") if n == 2 else PLAYLIST_NAMES[n % len(PLAYLIST_NAMES)],
+        user,
+        _entries(catalog, rng, size, [user], quirky=n == 0),
+        description="Songs for the road &amp; more" if n == 0 else "",  # Spotify escapes HTML
+        public=rng.random() < 0.7,
+        followers=rng.randint(0, 500),
+    )
 
 
 def _liked(catalog: Catalog, rng: random.Random, count: int) -> list[tuple[str, str]]:
@@ -141,23 +135,15 @@ def _liked(catalog: Catalog, rng: random.Random, count: int) -> list[tuple[str, 
     return liked
 
 
-def _playlist(catalog, rng, playlist_id, name, owner, size, adders, quirky) -> Playlist:
+def _entries(catalog, rng, size: int, adders: list[str], quirky: bool = False) -> list[Entry]:
+    """`size` entries added one after another by `adders`, with quirks mixed in."""
     uris = [f"spotify:track:{t}" for t in rng.sample(catalog.pool, size)]
     _add_quirks(catalog, rng, uris, everything=quirky)
     moment, entries = _EPOCH - 400 * 86_400, []
     for uri in uris:
         moment += rng.randint(60, 86_400)
         entries.append(Entry(uri, iso(moment), rng.choice(adders)))
-    description = "Songs for the road &amp; more" if quirky else ""
-    return Playlist(
-        playlist_id,
-        name,
-        owner,
-        entries,
-        description,
-        rng.random() < 0.7,
-        followers=rng.randint(0, 500),
-    )
+    return entries
 
 
 def _add_quirks(catalog: Catalog, rng: random.Random, uris: list[str], everything: bool) -> None:

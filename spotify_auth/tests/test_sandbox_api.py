@@ -204,6 +204,7 @@ def test_single_lookups_answer_404_for_unknown_and_400_for_malformed_ids(app, ap
     assert session.get(f"{api}/tracks/nope").json()["error"]["message"] == "Invalid base62 id"
     assert session.get(f"{api}/playlists/{'x' * 22}").status_code == 404
     assert session.get(f"{api}/no/such/path").status_code == 404
+    assert session.patch(f"{api}/me").status_code == 405
 
 
 def test_missing_or_unknown_tokens_answer_401(api):
