@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import threading
-from collections import Counter
+from collections import Counter, deque
 
 WRITE_METHODS = frozenset({"POST", "PUT", "DELETE"})
+LOG_SIZE = 100_000  # a long-running sandbox should not grow without bound
 
 
 class Stats:
     """Counts per (method, path template), e.g. ("GET", "/v1/playlists/{id}/items").
 
-    `log` keeps (method, template, status) in arrival order.
+    `log` keeps (method, template, status) in arrival order, the last LOG_SIZE of them.
     """
 
     def __init__(self) -> None:
@@ -21,7 +22,7 @@ class Stats:
     def reset(self) -> None:
         with self._lock:
             self.counts: Counter[tuple[str, str]] = Counter()
-            self.log: list[tuple[str, str, int]] = []
+            self.log: deque[tuple[str, str, int]] = deque(maxlen=LOG_SIZE)
 
     def record(self, method: str, template: str, status: int) -> None:
         with self._lock:

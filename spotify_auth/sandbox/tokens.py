@@ -96,8 +96,12 @@ class TokenStore:
         (client_id defaults to the first configured client)."""
         client_id = client_id or next(iter(self.clients))
         access = secrets.token_urlsafe(48)
-        answer = {"access_token": access, "token_type": "Bearer", "scope": scope}
-        answer["expires_in"] = self.ttl
+        answer = {
+            "access_token": access,
+            "token_type": "Bearer",
+            "scope": scope,
+            "expires_in": self.ttl,
+        }
         with self._lock:
             self._access[access] = Grant(user, scope, client_id, time.time() + self.ttl)
             if with_refresh:
