@@ -15,32 +15,22 @@ from spotify_auth.sandbox.data import is_base62_id
 USER = "sandbox-user"
 
 
-@pytest.fixture(scope="module")
-def served():
-    app = create_app(seed=3, liked=120, playlists=4, playlist_size=40)
-    with running(app) as base_url:
-        yield app, base_url
+# `sandbox` (the root conftest): 120 liked tracks, 4 playlists of 40 per user, on loopback.
 
 
 @pytest.fixture
-def app(served):
-    served[0].reset()
-    return served[0]
+def base_url(sandbox):
+    return sandbox.base_url
 
 
 @pytest.fixture
-def base_url(served):
-    return served[1]
+def api(sandbox):
+    return sandbox.base_url + "/v1"
 
 
-@pytest.fixture
-def api(app, base_url):
-    return base_url + "/v1"
-
-
-def session_for(app, user: str = USER, scope: str | None = None) -> requests.Session:
+def session_for(sandbox, user: str = USER, scope: str | None = None) -> requests.Session:
     session = requests.Session()
-    tokens = app.tokens.issue(user) if scope is None else app.tokens.issue(user, scope)
+    tokens = sandbox.tokens.issue(user) if scope is None else sandbox.tokens.issue(user, scope)
     session.headers["Authorization"] = f"Bearer {tokens['access_token']}"
     return session
 
@@ -57,30 +47,30 @@ def walk(session: requests.Session, url: str) -> tuple[list[dict], int]:
     return items, pages
 
 
-def test_saved_tracks_page_through_next_links_newest_first(app, api):
-    items, pages = walk(session_for(app), f"{api}/me/tracks?limit=50")
+def test_saved_tracks_page_through_next_links_newest_first(sandbox, api):
+    items, pages = walk(session_for(sandbox), f"{api}/me/tracks?limit=50")
     assert pages == 3  # 120 tracks: 50 + 50 + 20
     assert [i["track"]["linked_from"]["id"] if "linked_from" in i["track"] else i["track"]["id"]
-            for i in items] == app.state.liked_ids(USER)  # fmt: skip
+            for i in items] == sandbox.state.liked_ids(USER)  # fmt: skip
     added = [i["added_at"] for i in items]
     assert added == sorted(added, reverse=True)
 
 
-def test_a_page_reports_limit_offset_total_and_absolute_links(app, api):
-    page = session_for(app).get(f"{api}/me/tracks?offset=50&limit=20&market=SE").json()
+def test_a_page_reports_limit_offset_total_and_absolute_links(sandbox, api):
+    page = session_for(sandbox).get(f"{api}/me/tracks?offset=50&limit=20&market=SE").json()
     assert (page["offset"], page["limit"], page["total"], len(page["items"])) == (50, 20, 120, 20)
     assert page["href"] == f"{api}/me/tracks?offset=50&limit=20&market=SE"
     assert page["next"] == f"{api}/me/tracks?offset=70&limit=20&market=SE"
     assert page["previous"] == f"{api}/me/tracks?offset=30&limit=20&market=SE"
 
 
-def test_the_default_page_has_twenty_items_and_no_previous(app, api):
-    page = session_for(app).get(f"{api}/me/tracks").json()
+def test_the_default_page_has_twenty_items_and_no_previous(sandbox, api):
+    page = session_for(sandbox).get(f"{api}/me/tracks").json()
     assert (len(page["items"]), page["previous"]) == (20, None)
 
 
-def test_past_the_end_is_an_empty_last_page(app, api):
-    page = session_for(app).get(f"{api}/me/tracks?offset=500&limit=50").json()
+def test_past_the_end_is_an_empty_last_page(sandbox, api):
+    page = session_for(sandbox).get(f"{api}/me/tracks?offset=500&limit=50").json()
     assert (page["items"], page["next"], page["total"]) == ([], None, 120)
 
 
@@ -90,15 +80,15 @@ def test_past_the_end_is_an_empty_last_page(app, api):
      ("offset=-1", "Invalid offset")],
 )  # fmt: skip
 @pytest.mark.parametrize("path", ["/me/tracks", "/me/playlists", "/playlists/{own}/items"])
-def test_bad_page_arguments_answer_400(app, api, path, query, message):
-    path = path.format(own=app.state.followed[USER][0])
-    answer = session_for(app).get(f"{api}{path}?{query}")
+def test_bad_page_arguments_answer_400(sandbox, api, path, query, message):
+    path = path.format(own=sandbox.state.followed[USER][0])
+    answer = session_for(sandbox).get(f"{api}{path}?{query}")
     assert answer.status_code == 400
     assert answer.json() == {"error": {"status": 400, "message": message}}
 
 
-def test_playlists_list_own_empty_collaborative_and_followed(app, api):
-    items, _ = walk(session_for(app), f"{api}/me/playlists?limit=2")
+def test_playlists_list_own_empty_collaborative_and_followed(sandbox, api):
+    items, _ = walk(session_for(sandbox), f"{api}/me/playlists?limit=2")
     assert len(items) == 4 + 3
     *own, empty, collab, followed = items
     assert {p["owner"]["id"] for p in [*own, empty]} == {USER}
@@ -110,9 +100,11 @@ def test_playlists_list_own_empty_collaborative_and_followed(app, api):
     assert own[0]["tracks"]["href"].endswith("/tracks")  # deprecated, and closed (see below)
 
 
-def test_items_of_a_followed_playlist_are_forbidden_but_a_collaborative_one_is_readable(app, api):
-    *_, collab, followed = app.state.followed[USER]
-    session = session_for(app)
+def test_items_of_a_followed_playlist_are_forbidden_but_a_collaborative_one_is_readable(
+    sandbox, api
+):
+    *_, collab, followed = sandbox.state.followed[USER]
+    session = session_for(sandbox)
     assert session.get(f"{api}/playlists/{collab}/items").status_code == 200
     answer = session.get(f"{api}/playlists/{followed}/items")
     assert answer.status_code == 403
@@ -121,40 +113,40 @@ def test_items_of_a_followed_playlist_are_forbidden_but_a_collaborative_one_is_r
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE"])
-def test_the_old_tracks_path_is_forbidden(app, api, method):
-    own = app.state.followed[USER][0]
-    answer = session_for(app).request(method, f"{api}/playlists/{own}/tracks", json={})
+def test_the_old_tracks_path_is_forbidden(sandbox, api, method):
+    own = sandbox.state.followed[USER][0]
+    answer = session_for(sandbox).request(method, f"{api}/playlists/{own}/tracks", json={})
     assert answer.status_code == 403
 
 
-def test_a_full_playlist_embeds_the_first_page_with_followable_links(app, api):
-    own = app.state.followed[USER][0]
-    session = session_for(app)
+def test_a_full_playlist_embeds_the_first_page_with_followable_links(sandbox, api):
+    own = sandbox.state.followed[USER][0]
+    session = session_for(sandbox)
     playlist = session.get(f"{api}/playlists/{own}").json()
     page = playlist["items"]
     assert (len(page["items"]), page["total"]) == (40, 40)
     assert playlist["tracks"]["href"] == page["href"].replace("/items?", "/tracks?")
-    second = app.state.followed[USER][1]
+    second = sandbox.state.followed[USER][1]
     assert session.get(f"{api}/playlists/{second}?fields=snapshot_id,name").json() == {
-        "name": app.state.playlist(second).name,
-        "snapshot_id": app.state.playlist(second).snapshot_id,
+        "name": sandbox.state.playlist(second).name,
+        "snapshot_id": sandbox.state.playlist(second).snapshot_id,
     }
 
 
-def test_fields_filter_playlist_items(app, api):
-    own = app.state.followed[USER][0]
+def test_fields_filter_playlist_items(sandbox, api):
+    own = sandbox.state.followed[USER][0]
     url = f"{api}/playlists/{own}/items?limit=3&fields=total,items(added_at,item(id,!x))"
-    page = session_for(app).get(url).json()
+    page = session_for(sandbox).get(url).json()
     assert set(page) == {"total", "items"}
     assert all(set(entry) == {"added_at", "item"} for entry in page["items"])
     assert all(set(entry["item"]) <= {"id"} for entry in page["items"])
-    bad = session_for(app).get(f"{api}/playlists/{own}/items?fields=items(")
+    bad = session_for(sandbox).get(f"{api}/playlists/{own}/items?fields=items(")
     assert bad.status_code == 400
 
 
-def test_the_quirky_playlist_holds_every_kind_of_entry(app, api):
-    own = app.state.followed[USER][0]
-    items, _ = walk(session_for(app), f"{api}/playlists/{own}/items?limit=50")
+def test_the_quirky_playlist_holds_every_kind_of_entry(sandbox, api):
+    own = sandbox.state.followed[USER][0]
+    items, _ = walk(session_for(sandbox), f"{api}/playlists/{own}/items?limit=50")
     local = next(e for e in items if e["is_local"])
     assert local["item"]["id"] is None
     assert re.fullmatch(r"spotify:local:[^:]*:[^:]*:[^:]+:\d+", local["item"]["uri"])
@@ -166,8 +158,8 @@ def test_the_quirky_playlist_holds_every_kind_of_entry(app, api):
     assert len(uris) > len(set(uris))  # a duplicate
 
 
-def test_the_catalog_has_the_names_and_shapes_real_libraries_have(app):
-    catalog = app.state.catalog
+def test_the_catalog_has_the_names_and_shapes_real_libraries_have(sandbox):
+    catalog = sandbox.state.catalog
     tracks = list(catalog.tracks.values())
     artists = {a["name"] for t in tracks for a in t["artists"]}
     assert {"Sigur Rós", "坂本龍一", "🦊 Fox Emoji Club 🎸", "AC/DC"} <= artists
@@ -188,19 +180,19 @@ def test_the_same_seed_gives_the_same_library_and_another_seed_does_not():
     assert first.state.liked != other.state.liked
 
 
-def test_each_user_has_a_library_of_their_own(app, api):
-    other = session_for(app, "other-user")
+def test_each_user_has_a_library_of_their_own(sandbox, api):
+    other = session_for(sandbox, "other-user")
     assert other.get(f"{api}/me").json()["id"] == "other-user"
     theirs = other.get(f"{api}/me/tracks?limit=50").json()["items"]
-    mine = session_for(app).get(f"{api}/me/tracks?limit=50").json()["items"]
+    mine = session_for(sandbox).get(f"{api}/me/tracks?limit=50").json()["items"]
     assert theirs != mine
-    assert app.state.followed["other-user"][0] not in app.state.followed[USER]
+    assert sandbox.state.followed["other-user"][0] not in sandbox.state.followed[USER]
 
 
-def test_single_lookups_answer_404_for_unknown_and_400_for_malformed_ids(app, api):
-    session, track_id = session_for(app), app.state.catalog.pool[0]
+def test_single_lookups_answer_404_for_unknown_and_400_for_malformed_ids(sandbox, api):
+    session, track_id = session_for(sandbox), sandbox.state.catalog.pool[0]
     assert session.get(f"{api}/tracks/{track_id}").json()["id"] == track_id
-    assert session.get(f"{api}/tracks/{app.state.catalog.removed[0]}").status_code == 404
+    assert session.get(f"{api}/tracks/{sandbox.state.catalog.removed[0]}").status_code == 404
     assert session.get(f"{api}/tracks/nope").json()["error"]["message"] == "Invalid base62 id"
     assert session.get(f"{api}/playlists/{'x' * 22}").status_code == 404
     assert session.get(f"{api}/no/such/path").status_code == 404
@@ -215,13 +207,13 @@ def test_missing_or_unknown_tokens_answer_401(api):
     assert answer.json()["error"] == {"status": 401, "message": "Invalid access token"}
 
 
-def test_a_token_without_the_library_scope_may_not_read_liked_songs(app, api):
-    answer = session_for(app, scope="playlist-read-private").get(f"{api}/me/tracks")
+def test_a_token_without_the_library_scope_may_not_read_liked_songs(sandbox, api):
+    answer = session_for(sandbox, scope="playlist-read-private").get(f"{api}/me/tracks")
     assert answer.status_code == 403
 
 
-def test_audio_is_a_short_real_wav_per_track(app, base_url):
-    track_id, other_id = app.state.catalog.pool[:2]
+def test_audio_is_a_short_real_wav_per_track(sandbox, base_url):
+    track_id, other_id = sandbox.state.catalog.pool[:2]
     answer = requests.get(f"{base_url}/audio/{track_id}.wav")
     assert answer.headers["Content-Type"] == "audio/wav"
     assert int(answer.headers["Content-Length"]) == len(answer.content)
@@ -233,14 +225,14 @@ def test_audio_is_a_short_real_wav_per_track(app, base_url):
     assert requests.get(f"{base_url}/audio/{'0' * 22}.wav").status_code == 404
 
 
-def test_album_images_are_served_by_the_sandbox(app, api):
-    track = session_for(app).get(f"{api}/tracks/{app.state.catalog.pool[0]}").json()
+def test_album_images_are_served_by_the_sandbox(sandbox, api):
+    track = session_for(sandbox).get(f"{api}/tracks/{sandbox.state.catalog.pool[0]}").json()
     image = requests.get(track["album"]["images"][0]["url"])
     assert image.content.startswith(b"\x89PNG\r\n\x1a\n")
 
 
-def mount(app, prefix: str):
-    """A WSGI app serving `app` under `prefix`, as a host app would mount it."""
+def mount(sandbox, prefix: str):
+    """A WSGI sandbox serving `sandbox` under `prefix`, as a host sandbox would mount it."""
 
     def outer(environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -248,16 +240,16 @@ def mount(app, prefix: str):
             start_response("404 Not Found", [("Content-Length", "0")])
             return [b""]
         inner = {**environ, "SCRIPT_NAME": prefix, "PATH_INFO": path[len(prefix) :]}
-        return app(inner, start_response)
+        return sandbox(inner, start_response)
 
     return outer
 
 
-def test_links_follow_the_mount_point(app):
-    with running(mount(app, "/sandbox")) as base_url:
+def test_links_follow_the_mount_point(sandbox):
+    with running(mount(sandbox, "/sandbox")) as base_url:
         api = f"{base_url}/sandbox/v1"
-        items, pages = walk(session_for(app), f"{api}/me/tracks?limit=50")
-        page = session_for(app).get(f"{api}/me/tracks?limit=50").json()
+        items, pages = walk(session_for(sandbox), f"{api}/me/tracks?limit=50")
+        page = session_for(sandbox).get(f"{api}/me/tracks?limit=50").json()
     assert (len(items), pages) == (120, 3)
     assert page["next"].startswith(f"{api}/me/tracks?")
     assert page["items"][0]["track"]["href"].startswith(f"{api}/tracks/")

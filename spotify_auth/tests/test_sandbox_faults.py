@@ -5,94 +5,88 @@ from __future__ import annotations
 import pytest
 import requests
 
-from spotify_auth.sandbox import create_app, running
 from spotify_auth.sandbox.tokens import TokenError
 
 USER = "sandbox-user"
 
 
-@pytest.fixture(scope="module")
-def served():
-    app = create_app(liked=30, playlists=1, playlist_size=5)
-    with running(app) as base_url:
-        yield app, base_url
+# `sandbox` (the root conftest): 120 liked tracks, 4 playlists of 40 per user, on loopback.
 
 
 @pytest.fixture
-def app(served):
-    served[0].reset()
-    return served[0]
+def base_url(sandbox):
+    return sandbox.base_url
 
 
 @pytest.fixture
-def base_url(served):
-    return served[1]
-
-
-@pytest.fixture
-def session(app):
+def session(sandbox):
     session = requests.Session()
-    session.headers["Authorization"] = "Bearer " + app.tokens.issue(USER)["access_token"]
+    session.headers["Authorization"] = "Bearer " + sandbox.tokens.issue(USER)["access_token"]
     return session
 
 
-def test_rate_limits_answer_429_with_retry_after_then_recover(app, base_url, session):
-    app.faults.rate_limit(count=2, retry_after=1)
+def test_rate_limits_answer_429_with_retry_after_then_recover(sandbox, base_url, session):
+    sandbox.faults.rate_limit(count=2, retry_after=1)
     for _ in range(2):
         answer = session.get(f"{base_url}/v1/me/tracks")
         assert (answer.status_code, answer.headers["Retry-After"]) == (429, "1")
         assert answer.json() == {"error": {"status": 429, "message": "API rate limit exceeded"}}
     assert session.get(f"{base_url}/v1/me/tracks").status_code == 200
-    assert app.faults.pending == 0
+    assert sandbox.faults.pending == 0
 
 
-def test_a_quota_429_carries_the_reason_and_a_long_wait(app, base_url, session):
-    app.faults.rate_limit(retry_after=3600, quota=True)
+def test_a_quota_429_carries_the_reason_and_a_long_wait(sandbox, base_url, session):
+    sandbox.faults.rate_limit(retry_after=3600, quota=True)
     answer = session.get(f"{base_url}/v1/me/tracks")
     assert answer.headers["Retry-After"] == "3600"
     assert answer.json()["error"]["reason"] == "QUOTA_EXCEEDED"
 
 
-def test_a_fault_only_hits_paths_under_its_prefix(app, base_url, session):
-    app.faults.rate_limit(path_prefix="/v1/me/tracks")
+def test_a_fault_only_hits_paths_under_its_prefix(sandbox, base_url, session):
+    sandbox.faults.rate_limit(path_prefix="/v1/me/tracks")
     assert session.get(f"{base_url}/v1/me").status_code == 200
     assert session.get(f"{base_url}/v1/me/tracks").status_code == 429
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
-def test_server_errors_answer_in_spotifys_shape(app, base_url, session, status):
-    app.faults.server_error(status=status)
+def test_server_errors_answer_in_spotifys_shape(sandbox, base_url, session, status):
+    sandbox.faults.server_error(status=status)
     answer = session.get(f"{base_url}/v1/me")
     assert (answer.status_code, answer.json()["error"]["status"]) == (status, status)
     assert session.get(f"{base_url}/v1/me").status_code == 200
 
 
-def test_the_token_endpoint_can_fail_too(app, base_url):
-    app.faults.server_error(status=503, path_prefix="/accounts/api/token")
-    body = {"grant_type": "refresh_token", "refresh_token": app.tokens.issue(USER)["refresh_token"]}
-    answer = requests.post(f"{base_url}/accounts/api/token", data=body, auth=app.options.clients[0])
+def test_the_token_endpoint_can_fail_too(sandbox, base_url):
+    sandbox.faults.server_error(status=503, path_prefix="/accounts/api/token")
+    body = {
+        "grant_type": "refresh_token",
+        "refresh_token": sandbox.tokens.issue(USER)["refresh_token"],
+    }
+    answer = requests.post(
+        f"{base_url}/accounts/api/token", data=body, auth=sandbox.options.clients[0]
+    )
     assert answer.status_code == 503
 
 
-def test_expiring_all_tokens_makes_every_call_401_until_refreshed(app, base_url, session):
-    tokens = app.tokens.issue(USER)
-    app.tokens.expire_all()
+def test_expiring_all_tokens_makes_every_call_401_until_refreshed(sandbox, base_url, session):
+    tokens = sandbox.tokens.issue(USER)
+    sandbox.tokens.expire_all()
     answer = session.get(f"{base_url}/v1/me")
     assert answer.json() == {"error": {"status": 401, "message": "The access token expired"}}
-    fresh = app.tokens.refresh(tokens["refresh_token"], app.options.clients[0][0])
+    fresh = sandbox.tokens.refresh(tokens["refresh_token"], sandbox.options.clients[0][0])
     headers = {"Authorization": f"Bearer {fresh['access_token']}"}
     assert requests.get(f"{base_url}/v1/me", headers=headers).status_code == 200
 
 
-def test_faulted_requests_are_counted(app, base_url, session):
-    app.faults.rate_limit()
+def test_faulted_requests_are_counted(sandbox, base_url, session):
+    sandbox.faults.rate_limit()
     session.get(f"{base_url}/v1/me/tracks")
     session.get(f"{base_url}/v1/me/tracks")
-    assert app.stats.count("GET", "/v1/me/tracks") == 2
-    assert [status for *_, status in app.stats.log] == [429, 200]
+    assert sandbox.stats.count("GET", "/v1/me/tracks") == 2
+    assert [status for *_, status in sandbox.stats.log] == [429, 200]
 
 
-def test_the_control_endpoints_steer_a_sandbox_in_another_process(app, base_url, session):
+def test_the_control_endpoints_steer_a_sandbox_in_another_process(sandbox, base_url, session):
     control = f"{base_url}/_sandbox"
     fault = {"status": 429, "count": 1, "retry_after": 7, "reason": "QUOTA_EXCEEDED"}
     assert requests.post(f"{control}/faults", json=fault).json() == {"pending": 1}
@@ -103,19 +97,19 @@ def test_the_control_endpoints_steer_a_sandbox_in_another_process(app, base_url,
     requests.post(f"{control}/tokens/expire")
     assert session.get(f"{base_url}/v1/me").status_code == 401
 
-    refresh_token = app.tokens.issue(USER)["refresh_token"]
+    refresh_token = sandbox.tokens.issue(USER)["refresh_token"]
     requests.post(f"{control}/tokens/revoke", json={"user": USER})
     with pytest.raises(TokenError, match="Refresh token revoked"):
-        app.tokens.refresh(refresh_token, app.options.clients[0][0])
+        sandbox.tokens.refresh(refresh_token, sandbox.options.clients[0][0])
 
     settings = {"token_ttl": 5, "rotate_refresh_tokens": True}
     assert requests.post(f"{control}/settings", json=settings).json() == settings
-    assert (app.tokens.ttl, app.tokens.rotate) == (5, True)
+    assert (sandbox.tokens.ttl, sandbox.tokens.rotate) == (5, True)
 
     stats = requests.get(f"{control}/stats").json()
     assert stats["counts"] == {"GET /v1/me": 2} and stats["total"] == 2  # control calls: not
 
-    app.state.delete_playlist(app.state.followed[USER][0])
+    sandbox.state.delete_playlist(sandbox.state.followed[USER][0])
     requests.post(f"{control}/reset")
-    assert app.stats.total == 0 and app.tokens.ttl == 3600
-    assert len(app.state.followed[USER]) == 1 + 3
+    assert sandbox.stats.total == 0 and sandbox.tokens.ttl == 3600
+    assert len(sandbox.state.followed[USER]) == 4 + 3

@@ -11,29 +11,17 @@ import requests
 import spotipy
 from spotipy.cache_handler import MemoryCacheHandler
 
-from spotify_auth.sandbox import create_app, running
-
 CLIENT = ("sandbox-client", "sandbox-secret")
 REDIRECT = "http://127.0.0.1:8000/spotify/callback/"
 SCOPE = "user-library-read playlist-read-private"
 
 
-@pytest.fixture(scope="module")
-def served():
-    app = create_app(liked=30, playlists=1, playlist_size=5)
-    with running(app) as base_url:
-        yield app, base_url
+# `sandbox` (the root conftest): 120 liked tracks, 4 playlists of 40 per user, on loopback.
 
 
 @pytest.fixture
-def app(served):
-    served[0].reset()
-    return served[0]
-
-
-@pytest.fixture
-def base_url(served):
-    return served[1]
+def base_url(sandbox):
+    return sandbox.base_url
 
 
 def authorize(base_url: str, **params: str) -> requests.Response:
@@ -68,7 +56,7 @@ def me(base_url: str, access_token: str) -> requests.Response:
     return requests.get(f"{base_url}/v1/me", headers={"Authorization": f"Bearer {access_token}"})
 
 
-def test_the_approve_page_offers_each_user_and_deny(app, base_url):
+def test_the_approve_page_offers_each_user_and_deny(sandbox, base_url):
     page = authorize(base_url)
     assert page.status_code == 200
     links = {
@@ -83,7 +71,7 @@ def test_the_approve_page_offers_each_user_and_deny(app, base_url):
     assert denied == {"error": "access_denied", "state": "s1"}
 
 
-def test_auto_approve_skips_the_page_and_answers_like_spotify(app, base_url):
+def test_auto_approve_skips_the_page_and_answers_like_spotify(sandbox, base_url):
     tokens = connect(base_url)
     assert set(tokens) == {"access_token", "token_type", "scope", "expires_in", "refresh_token"}
     assert (tokens["token_type"], tokens["scope"], tokens["expires_in"]) == ("Bearer", SCOPE, 3600)
@@ -112,7 +100,7 @@ def test_an_unknown_client_is_refused_at_authorize(base_url):
     assert authorize(base_url, client_id="nobody", auto="approve").status_code == 400
 
 
-def test_a_code_works_once(app, base_url):
+def test_a_code_works_once(sandbox, base_url):
     code = redirected(authorize(base_url, auto="approve"))["code"]
     assert exchange(base_url, code).status_code == 200
     again = exchange(base_url, code)
@@ -123,20 +111,20 @@ def test_a_code_works_once(app, base_url):
     }
 
 
-def test_the_redirect_uri_must_match_the_one_authorized(app, base_url):
+def test_the_redirect_uri_must_match_the_one_authorized(sandbox, base_url):
     code = redirected(authorize(base_url, auto="approve"))["code"]
     answer = exchange(base_url, code, redirect_uri="http://127.0.0.1:9999/other/")
     assert (answer.status_code, answer.json()["error"]) == (400, "invalid_grant")
 
 
-def test_client_credentials_may_come_in_the_body(app, base_url):
+def test_client_credentials_may_come_in_the_body(sandbox, base_url):
     code = redirected(authorize(base_url, auto="approve"))["code"]
     body = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
     body |= {"client_id": CLIENT[0], "client_secret": CLIENT[1]}
     assert requests.post(f"{base_url}/accounts/api/token", data=body).status_code == 200
 
 
-def test_a_wrong_secret_is_an_invalid_client(app, base_url):
+def test_a_wrong_secret_is_an_invalid_client(sandbox, base_url):
     code = redirected(authorize(base_url, auto="approve"))["code"]
     answer = exchange(base_url, code, auth=(CLIENT[0], "wrong"))
     assert (answer.status_code, answer.json()["error"]) == (401, "invalid_client")
@@ -147,7 +135,7 @@ def test_an_unknown_grant_type_is_refused(base_url):
     assert answer.json()["error"] == "unsupported_grant_type"
 
 
-def test_refreshing_without_rotation_keeps_the_refresh_token(app, base_url):
+def test_refreshing_without_rotation_keeps_the_refresh_token(sandbox, base_url):
     tokens = connect(base_url)
     first = refresh(base_url, tokens["refresh_token"]).json()
     assert "refresh_token" not in first
@@ -155,8 +143,8 @@ def test_refreshing_without_rotation_keeps_the_refresh_token(app, base_url):
     assert refresh(base_url, tokens["refresh_token"]).status_code == 200
 
 
-def test_refreshing_with_rotation_spends_the_refresh_token(app, base_url):
-    app.tokens.rotate = True
+def test_refreshing_with_rotation_spends_the_refresh_token(sandbox, base_url):
+    sandbox.tokens.rotate = True
     tokens = connect(base_url)
     rotated = refresh(base_url, tokens["refresh_token"]).json()
     assert rotated["refresh_token"] != tokens["refresh_token"]
@@ -168,24 +156,24 @@ def test_refreshing_with_rotation_spends_the_refresh_token(app, base_url):
     assert refresh(base_url, rotated["refresh_token"]).status_code == 200
 
 
-def test_a_revoked_refresh_token_is_an_invalid_grant(app, base_url):
+def test_a_revoked_refresh_token_is_an_invalid_grant(sandbox, base_url):
     tokens = connect(base_url)
-    app.tokens.revoke("sandbox-user")
+    sandbox.tokens.revoke("sandbox-user")
     answer = refresh(base_url, tokens["refresh_token"])
     assert answer.json()["error_description"] == "Refresh token revoked"
 
 
-def test_an_expired_access_token_answers_401_until_refreshed(app, base_url):
-    app.tokens.ttl = 0  # tokens are born expired
+def test_an_expired_access_token_answers_401_until_refreshed(sandbox, base_url):
+    sandbox.tokens.ttl = 0  # tokens are born expired
     tokens = connect(base_url)
     assert me(base_url, tokens["access_token"]).json() == {
         "error": {"status": 401, "message": "The access token expired"}
     }
-    app.tokens.ttl = 3600
+    sandbox.tokens.ttl = 3600
     assert me(base_url, refresh(base_url, tokens["refresh_token"]).json()["access_token"]).ok
 
 
-def test_spotipy_can_log_in_refresh_and_read_through_the_sandbox(app, base_url):
+def test_spotipy_can_log_in_refresh_and_read_through_the_sandbox(sandbox, base_url):
     oauth = spotipy.SpotifyOAuth(
         *CLIENT, REDIRECT, scope=SCOPE, cache_handler=MemoryCacheHandler(), open_browser=False
     )
@@ -198,5 +186,5 @@ def test_spotipy_can_log_in_refresh_and_read_through_the_sandbox(app, base_url):
     client = spotipy.Spotify(auth=token["access_token"], retries=0)
     client.prefix = f"{base_url}/v1/"
     page = client.current_user_saved_tracks(limit=20)
-    assert len(page["items"] + client.next(page)["items"]) == 30
+    assert len(page["items"] + client.next(page)["items"]) == 40
     assert client.current_user()["id"] == "sandbox-user"

@@ -17,8 +17,6 @@ import requests
 import yaml
 from openapi_schema_validator import OAS30Validator
 
-from spotify_auth.sandbox import create_app, running
-
 SPEC = Path(
     os.environ.get(
         "SPOTIFY_OPENAPI",
@@ -82,20 +80,14 @@ def local_file_spec(spec: dict) -> dict:
     return relaxed
 
 
-@pytest.fixture(scope="module")
-def served():
-    app = create_app(seed=7, liked=60, playlists=3, playlist_size=60)
-    with running(app) as base_url:
-        yield app, base_url
-
-
 @pytest.fixture
-def sandbox(served):
-    app, base_url = served
-    app.reset()
+def client(sandbox):
+    """The root conftest's sandbox, its API base URL, and a session for sandbox-user."""
     session = requests.Session()
-    session.headers["Authorization"] = "Bearer " + app.tokens.issue("sandbox-user")["access_token"]
-    return app, base_url + "/v1", session
+    session.headers["Authorization"] = (
+        "Bearer " + sandbox.tokens.issue("sandbox-user")["access_token"]
+    )
+    return sandbox, sandbox.base_url + "/v1", session
 
 
 def validate(spec: dict, ref: str, instance: object) -> None:
@@ -154,22 +146,22 @@ def check_entries(spec: dict, local_spec: dict, page: dict) -> set[str]:
     return kinds
 
 
-def test_profile_and_users_match_the_spec(spec, sandbox):
-    app, api, session = sandbox
+def test_profile_and_users_match_the_spec(spec, client):
+    app, api, session = client
     check(spec, session.get(f"{api}/me"), "/me")
     check(spec, session.get(f"{api}/users/sandbox-friend"), "/users/{user_id}")
 
 
-def test_saved_tracks_and_playlists_pages_match_the_spec(spec, sandbox):
-    app, api, session = sandbox
+def test_saved_tracks_and_playlists_pages_match_the_spec(spec, client):
+    app, api, session = client
     saved = check(spec, session.get(f"{api}/me/tracks?limit=50"), "/me/tracks")
     playlists = check(spec, session.get(f"{api}/me/playlists?limit=50"), "/me/playlists")
     assert len(saved["items"]) == 50
     assert {p["collaborative"] for p in playlists["items"]} == {True, False}
 
 
-def test_playlist_items_with_every_quirk_match_the_spec(spec, local_file_spec, sandbox):
-    app, api, session = sandbox
+def test_playlist_items_with_every_quirk_match_the_spec(spec, local_file_spec, client):
+    app, api, session = client
     quirky = app.state.followed["sandbox-user"][0]
     answer = session.get(f"{api}/playlists/{quirky}/items?limit=50&additional_types=episode")
     assert answer.status_code == 200
@@ -177,8 +169,8 @@ def test_playlist_items_with_every_quirk_match_the_spec(spec, local_file_spec, s
     assert kinds == {"track", "episode", "local", "removed", "relinked"}
 
 
-def test_full_playlists_match_the_spec(spec, local_file_spec, sandbox):
-    app, api, session = sandbox
+def test_full_playlists_match_the_spec(spec, local_file_spec, client):
+    app, api, session = client
     quirky, *_, followed = app.state.followed["sandbox-user"]
     playlist = session.get(f"{api}/playlists/{quirky}").json()
     for key in ("items", "tracks"):
@@ -189,8 +181,8 @@ def test_full_playlists_match_the_spec(spec, local_file_spec, sandbox):
     assert "items" not in unreadable
 
 
-def test_catalog_lookups_match_the_spec(spec, sandbox):
-    app, api, session = sandbox
+def test_catalog_lookups_match_the_spec(spec, client):
+    app, api, session = client
     catalog = app.state.catalog
     relinked = catalog.pool[3]
     track = check(spec, session.get(f"{api}/tracks/{relinked}"), "/tracks/{id}")
@@ -200,8 +192,8 @@ def test_catalog_lookups_match_the_spec(spec, sandbox):
     check(spec, session.get(f"{api}/artists/{artist_id}"), "/artists/{id}")
 
 
-def test_writes_match_the_spec(spec, sandbox):
-    app, api, session = sandbox
+def test_writes_match_the_spec(spec, client):
+    app, api, session = client
     created = session.post(f"{api}/me/playlists", json={"name": "New", "public": False})
     assert created.status_code == 201
     playlist = check(spec, created, "/me/playlists", "post")
@@ -220,8 +212,8 @@ def test_writes_match_the_spec(spec, sandbox):
     assert check(spec, details, "/playlists/{playlist_id}", "put") is None
 
 
-def test_every_error_kind_matches_the_spec(spec, sandbox):
-    app, api, session = sandbox
+def test_every_error_kind_matches_the_spec(spec, client):
+    app, api, session = client
     followed = app.state.followed["sandbox-user"][-1]
     app.faults.rate_limit(retry_after=3600, quota=True)
     app.faults.server_error(status=502)
