@@ -149,11 +149,12 @@ def _release_date(rng: random.Random, album_n: int) -> tuple[str, str]:
 
 def _add_album(catalog: Catalog, seed: int, rng: random.Random, n: int, artists, various) -> None:
     compilation = n > 3 and rng.random() < 0.05
-    main = (
-        various
-        if compilation
-        else artists[n if n < len(SPECIAL_ARTISTS) else rng.randrange(len(artists))]
-    )
+    if compilation:
+        main = various
+    elif n < len(SPECIAL_ARTISTS):
+        main = artists[n]  # every special name fronts an album
+    else:
+        main = rng.choice(artists)
     n_tracks = rng.choice((1, 2, 4, 8, 10, 12, 14))
     release_date, precision = _release_date(rng, n)
     album_id = make_id(seed, "album", n)
@@ -171,24 +172,19 @@ def _add_album(catalog: Catalog, seed: int, rng: random.Random, n: int, artists,
     catalog.albums[album_id] = album
     catalog.album_tracks[album_id] = []
     for number in range(1, n_tracks + 1):
-        lead = artists[rng.randrange(len(artists))] if compilation else main
-        track = _track(
-            seed,
-            rng,
-            len(catalog.pool),
-            album,
-            number,
-            [lead, *_features(rng, artists, len(catalog.pool))],
-        )
+        lead = rng.choice(artists) if compilation else main
+        credits = _credits(rng, artists, lead, len(catalog.pool))
+        track = _track(seed, rng, len(catalog.pool), album, number, credits)
         catalog.tracks[track["id"]] = track
         catalog.album_tracks[album_id].append(track["id"])
         catalog.pool.append(_maybe_relink(catalog, seed, rng, track))
 
 
-def _features(rng: random.Random, artists: list[dict], n: int) -> list[dict]:
-    """Usually none; sometimes up to four featured artists (track 2 always has four)."""
+def _credits(rng: random.Random, artists: list[dict], lead: dict, n: int) -> list[dict]:
+    """The lead artist and usually nobody else; sometimes up to four more (track 2: four)."""
     count = 4 if n == 2 else rng.choices((0, 1, 2, 3, 4), (75, 15, 5, 3, 2))[0]
-    return rng.sample(artists, count)
+    featured = [a for a in rng.sample(artists, count + 1) if a is not lead]
+    return [lead, *featured[:count]]
 
 
 def _title(rng: random.Random) -> str:
@@ -203,6 +199,7 @@ def _track(seed, rng, n: int, album: dict, number: int, artists: list[dict]) -> 
         name = long_name("Track") if n == len(SPECIAL_TITLES) else _title(rng)
     year = int(album["release_date"][:4])
     registrant = "".join(rng.choices("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", k=3))
+    isrc = f"{rng.choice(MARKETS)}{registrant}{year % 100:02d}{n % 10**5:05d}"
     return {
         **ref("track", track_id),
         "album": album,
@@ -211,7 +208,7 @@ def _track(seed, rng, n: int, album: dict, number: int, artists: list[dict]) -> 
         "disc_number": 1,
         "duration_ms": rng.randint(90_000, 420_000),
         "explicit": rng.random() < 0.15,
-        "external_ids": {"isrc": f"{rng.choice(MARKETS)}{registrant}{year % 100:02d}{n:05d}"},
+        "external_ids": {"isrc": isrc},
         "is_local": False,
         "is_playable": True,
         "name": name,

@@ -17,12 +17,8 @@ class ApiError(Exception):
 
     def __init__(self, status: int, message: str, headers=(), reason: str | None = None):
         super().__init__(message)
-        self.status, self.message, self.headers, self.reason = (
-            status,
-            message,
-            list(headers),
-            reason,
-        )
+        self.status, self.message, self.reason = status, message, reason
+        self.headers = list(headers)
 
     def body(self) -> dict:
         error = {"status": self.status, "message": self.message}
@@ -37,9 +33,8 @@ class Request:
     def __init__(self, environ: dict):
         self.environ = environ
         self.method = environ["REQUEST_METHOD"]
-        self.path = (environ.get("PATH_INFO") or "/").rstrip(
-            "/"
-        ) or "/"  # Spotify ignores a final /
+        # Spotify ignores a final slash (spotipy asks for "me/")
+        self.path = (environ.get("PATH_INFO") or "/").rstrip("/") or "/"
         self.base = application_uri(environ).rstrip("/")
         self.query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
         self.grant = None  # set by the app for routes that need a bearer token
