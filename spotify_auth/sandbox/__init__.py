@@ -5,6 +5,15 @@
     with running(app) as base_url:   # SPOTIFY_API_URL = base_url + "/v1"
         ...                          # SPOTIFY_ACCOUNTS_URL = base_url + "/accounts"
 
+URLs, relative to wherever the app is mounted (SCRIPT_NAME is honoured):
+
+    /accounts/authorize, /accounts/api/token    OAuth code flow; `auto=approve[&user=U]` or
+                                                `auto=deny` skips the approve page
+    /v1/me, /v1/me/tracks, /v1/me/playlists, /v1/playlists/{id}[/items|/followers],
+    /v1/tracks/{id}, /v1/albums/{id}, /v1/artists/{id}, /v1/users/{id}
+    /audio/{track id}.wav, /images/{id}.png     small real media files
+    /_sandbox/...                               control endpoints (see control.py)
+
 No Django and nothing outside the standard library at run time.
 """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import wave
 
 import pytest
@@ -178,6 +179,13 @@ def test_the_same_seed_gives_the_same_library_and_another_seed_does_not():
         p.snapshot_id for p in again.state.playlists.values()
     ]
     assert first.state.liked != other.state.liked
+
+
+def test_a_benchmark_sized_library_builds_in_well_under_a_few_seconds():
+    started = time.perf_counter()
+    big = create_app(liked=10_000, playlists=50, playlist_size=200)
+    assert time.perf_counter() - started < 3  # about 0.5 s on a 2-core machine
+    assert len(big.state.liked[USER]) == 10_000 and len(big.state.followed[USER]) == 53
 
 
 def test_each_user_has_a_library_of_their_own(sandbox, api):
