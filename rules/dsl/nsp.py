@@ -17,7 +17,7 @@ from typing import Any
 
 from .ast import Rule, child_path
 from .errors import RuleError, RuleValidationError
-from .parse import parse_rule
+from .parse import MAX_DEPTH, parse_rule
 
 FIELD_MAP = {
     "title": "title",
@@ -35,7 +35,18 @@ FIELD_MAP = {
     "bpm": "audio.bpm",
     "isrc": "isrc",
 }
-IGNORED_KEYS = ("name", "comment", "public", "global", "sort", "order", "limit", "offset")
+KNOWN_KEYS = (
+    "all",
+    "any",
+    "name",
+    "comment",
+    "public",
+    "global",
+    "sort",
+    "order",
+    "limit",
+    "offset",
+)
 
 
 def strip_comments(text: str) -> str:
@@ -68,11 +79,11 @@ class _Translator:
         self.missing: list[tuple[str, str]] = []  # (name, path) of all without a counterpart
         self.renamed: dict[str, str] = {}  # translated path -> the path as written
 
-    def node(self, item: Any, path: str) -> Any:
-        if not isinstance(item, dict):
+    def node(self, item: Any, path: str, depth: int) -> Any:
+        if not isinstance(item, dict) or depth > MAX_DEPTH:  # parse_rule reports the depth
             return item
         if "all" in item or "any" in item:
-            return {key: self.children(value, path, key) for key, value in item.items()}
+            return {key: self.children(value, path, key, depth) for key, value in item.items()}
         if len(item) != 1:
             return item
         [(op, body)] = item.items()
@@ -90,10 +101,10 @@ class _Translator:
         self.renamed[f"{path}.{op}.{mapped}"] = f"{path}.{op}.{field}"
         return {op: {mapped: value}}
 
-    def children(self, items: Any, path: str, kind: str) -> Any:
+    def children(self, items: Any, path: str, kind: str, depth: int = 1) -> Any:
         if kind not in ("all", "any") or not isinstance(items, list):
             return items
-        return [self.node(item, child_path(path, kind, i)) for i, item in enumerate(items)]
+        return [self.node(x, child_path(path, kind, i), depth + 1) for i, x in enumerate(items)]
 
     def sort(self, raw: Any, order: Any) -> Any:
         if not isinstance(raw, str) or raw.strip().lower() == "random":
@@ -115,10 +126,10 @@ def parse_nsp(text: str) -> tuple[str | None, Rule]:
     try:
         data = json.loads(strip_comments(text))
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno} column {exc.colno}"
-        raise RuleValidationError(
-            [RuleError("", f"not valid JSON at {where}: {exc.msg}")]
-        ) from None
+        problem = f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        raise RuleValidationError([RuleError("", problem)]) from None
+    except RecursionError:
+        raise RuleValidationError([RuleError("", "nested too deeply")]) from None
     if not isinstance(data, dict):
         raise RuleValidationError([RuleError("", "expected a JSON object")])
     translator, errors = _Translator(), []
@@ -131,7 +142,7 @@ def parse_nsp(text: str) -> tuple[str | None, Rule]:
         definition["limit"] = data["limit"]
     if data.get("offset"):
         translator.missing.append((f"offset {data['offset']}", "offset"))
-    for key in (k for k in data if k not in IGNORED_KEYS and k not in ("all", "any")):
+    for key in (k for k in data if k not in KNOWN_KEYS):
         errors.append(RuleError(str(key), f"unknown key '{key}'"))
     name = data.get("name") if isinstance(data.get("name"), str) else None
     try:

@@ -164,7 +164,7 @@ def parse_rule(data: Any) -> Rule:
     for key in (k for k in data if k not in ROOT_KEYS):
         parser.error(str(key), f"unknown key '{key}'" + suggest(str(key), list(ROOT_KEYS)))
     root = parser.group(data, "", depth=1, root=True)
-    sort = parser.sort(data["sort"]) if "sort" in data else ()
+    sort = parser.sort(data["sort"]) if data.get("sort") is not None else ()
     limit = parser.limit(data.get("limit"))
     if parser.errors or root is None:
         raise RuleValidationError(parser.errors)

@@ -15,6 +15,11 @@ Refused, because the engines disagree or one lacks it: `(?...)` (flags, lookarou
 non-capturing and named groups), lazy quantifiers, back-references and every other
 backslash-letter escape (`\\b` is a word boundary in Python and a backspace in
 PostgreSQL), POSIX `[[:alpha:]]`, bare `{` `}` `]`, and an unescaped `[` in a class.
+
+Refused because Python's backtracking (the evaluator, and SQLite) could take minutes on
+one long value: more than two unbounded repeats (`*`, `+`, `{m,}`) in a pattern, and
+`*`, `+` or `{..}` on a group that holds a repeat or `|` (`(a+)+`, `(a|b)*`); `?` on
+any group is fine.
 Matching searches anywhere in the value and ignores case (the engines agree on ASCII).
 """
 
@@ -23,6 +28,7 @@ from __future__ import annotations
 import re
 
 MAX_PATTERN = 500
+MAX_UNBOUNDED = 2
 _SETS = {"d": "0-9", "w": "0-9A-Za-z_", "s": " \\t\\n\\r\\f\\v"}
 _PUNCT = set("\\.^$*+?{}[]()|-/ '\"#&~!%,:;<=>@`")
 
@@ -84,11 +90,44 @@ def _quantifier(pattern: str, i: int) -> int:
     return end + 1
 
 
+class _Repeats:
+    """Refuses what makes backtracking (Python, so SQLite too) blow up on long values."""
+
+    def __init__(self) -> None:
+        self.groups: list[bool] = []  # per open group: does it hold a repeat or '|'?
+        self.unbounded = 0
+        self.after_risky_group = False
+
+    def see(self, c: str, quantifier: str) -> None:
+        risky_group, self.after_risky_group = self.after_risky_group, False
+        if quantifier:
+            if quantifier != "?" and risky_group:
+                raise PatternError("a repeated group may not hold a repeat or '|' (too slow)")
+            if quantifier in "*+" or quantifier.endswith(",}"):
+                self.unbounded += 1
+                if self.unbounded > MAX_UNBOUNDED:
+                    raise PatternError(f"at most {MAX_UNBOUNDED} of '*', '+', '{{m,}}' (too slow)")
+            self.mark()
+        elif c == "(":
+            self.groups.append(False)
+        elif c == ")" and self.groups:
+            self.after_risky_group = self.groups.pop()
+            if self.after_risky_group:
+                self.mark()
+        elif c == "|":
+            self.mark()
+
+    def mark(self) -> None:
+        if self.groups:
+            self.groups[-1] = True
+
+
 def _translate(pattern: str, end_anchor: str) -> str:
     out: list[str] = []
+    repeats = _Repeats()
     i, prev_quantifiable, prev_quantifier = 0, False, False
     while i < len(pattern):
-        c, quantifier = pattern[i], False
+        c, quantifier = pattern[i], ""
         if c == "\\":
             text, i = _escape(pattern, i, in_class=False)
         elif c == "[":
@@ -100,16 +139,17 @@ def _translate(pattern: str, end_anchor: str) -> str:
                 raise PatternError(f"'{c}' has nothing to repeat")
             start = i
             i = _quantifier(pattern, i) if c == "{" else i + 1
-            text, quantifier = pattern[start:i], True
+            text = quantifier = pattern[start:i]
         elif c == "(" and pattern.startswith("(?", i):
             raise PatternError("'(?...)' groups are not portable; use plain '( )'")
         elif c in "}]":
             raise PatternError(f"escape a literal '{c}' as '\\{c}'")
         else:
             text, i = (end_anchor if c == "$" else c), i + 1
+        repeats.see(c, quantifier)
         out.append(text)
         prev_quantifiable = not quantifier and c not in "(|^$"
-        prev_quantifier = quantifier
+        prev_quantifier = bool(quantifier)
     return "".join(out)
 
 

@@ -21,7 +21,7 @@ from .ast import Rule, child_path
 from .errors import RuleError, RuleValidationError
 from .lexer import Token, syntax_error, tokenize
 from .operators import NEGATION
-from .parse import parse_rule
+from .parse import MAX_DEPTH, parse_rule
 from .terms import Piece, term_piece
 
 OPTIONS = ("sort", "limit")
@@ -82,25 +82,36 @@ class _Parser:
         return pieces
 
     def unary(self) -> Piece | None:
-        token = self.take()
-        if token.kind == "-":
-            inner = self.unary()
-            if inner is None:
-                raise syntax_error(token.pos, "sort: and limit: cannot be negated")
-            return negate(inner, token.pos)
-        if token.kind == "(":
-            self.depth += 1
-            alternatives = self.alternatives()
-            if self.token.kind != ")":
-                raise syntax_error(self.token.pos, "expected ')'")
+        minus = self.token
+        negated = False
+        while self.token.kind == "-":  # a loop, not recursion: "-----x" is fine
+            negated = not negated
             self.take()
-            self.depth -= 1
-            if not alternatives[0]:
-                raise syntax_error(token.pos, "empty parentheses")
-            return _group(alternatives, token.pos)
-        if token.field is not None and token.field.lower() in OPTIONS:
+        token = self.take()
+        if token.kind == "(":
+            piece = self.parenthesized(token)
+        elif token.field is not None and token.field.lower() in OPTIONS:
+            if minus is not token:
+                raise syntax_error(minus.pos, "sort: and limit: cannot be negated")
             return self.option(token)
-        return term_piece(token)
+        elif token.kind == "TERM":
+            piece = term_piece(token)
+        else:
+            raise syntax_error(token.pos, f"expected a term, got '{token.kind}'")
+        return negate(piece, minus.pos) if negated else piece
+
+    def parenthesized(self, token: Token) -> Piece:
+        if self.depth + 1 >= MAX_DEPTH:  # the query itself is the outermost group
+            raise syntax_error(token.pos, f"groups nested deeper than {MAX_DEPTH} levels")
+        self.depth += 1
+        alternatives = self.alternatives()
+        if self.token.kind != ")":
+            raise syntax_error(self.token.pos, "expected ')'")
+        self.take()
+        self.depth -= 1
+        if not alternatives[0]:
+            raise syntax_error(token.pos, "empty parentheses")
+        return _group(alternatives, token.pos)
 
     def option(self, token: Token) -> None:
         name = token.field.lower()  # type: ignore[union-attr]

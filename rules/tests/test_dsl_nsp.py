@@ -173,6 +173,15 @@ def test_every_field_without_counterpart_is_named_once_with_the_rest_of_the_erro
     ]
 
 
+def test_absurd_nesting_is_an_error_not_a_crash():
+    assert errors_of("[" * 100_000) == [("", "nested too deeply")]
+    deep = '{"is": {"loved": true}}'
+    for _ in range(60):
+        deep = f'{{"all": [{deep}]}}'
+    [(path, message)] = errors_of(deep)
+    assert message == "groups nested deeper than 20 levels"
+
+
 @pytest.mark.parametrize("text", ["[]", '"x"', "3"])
 def test_the_file_must_hold_an_object(text):
     assert errors_of(text) == [("", "expected a JSON object")]

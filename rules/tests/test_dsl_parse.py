@@ -385,6 +385,7 @@ def test_playlist_refs_lists_each_reference_with_its_path():
         ("-year, +title", (SortKey("year", True), SortKey("title"))),
         ("RANDOM", "random"),
         ("", ()),
+        (None, ()),
         ("audio.bpm,-artist", (SortKey("audio.bpm"), SortKey("artist", True))),
     ],
 )

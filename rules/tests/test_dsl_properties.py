@@ -22,6 +22,7 @@ from rules.dsl import (
     to_json,
 )
 from rules.dsl.fields import FIELDS, SOURCES, FieldType
+from rules.dsl.regex import validate_pattern
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NOW = dt.datetime(2024, 6, 15, 12, tzinfo=dt.UTC)
@@ -37,6 +38,7 @@ patterns = st.lists(
     min_size=1,
     max_size=4,
 ).map("".join)
+patterns = patterns.filter(lambda pattern: validate_pattern(pattern) is None)
 ints = st.integers(-3000, 3000)
 numbers = ints | st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
 dates = st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1))

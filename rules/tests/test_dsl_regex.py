@@ -11,7 +11,7 @@ from rules.dsl.regex import postgres_pattern, python_pattern, validate_pattern
     "pattern",
     ["^daft", "punk$", "a.b", "a|b", "(re)?mix", "x*y+z?", "a{2}", "a{2,}", "a{2,5}",
      "[abc]", "[^abc]", "[a-z0-9]", r"\.", r"\(live\)", r"\d+", r"\w\s\D\W\S", r"[\d.]",
-     r"\[", r"[\]]", "é+"],
+     r"\[", r"[\]]", "é+", "(a|b)?", "(a+)?", "((ab)c)+", "(ab){2,3}", ".*a.*", "a{2,5}b{1,9}"],
 )  # fmt: skip
 def test_portable_patterns_are_accepted(pattern):
     assert validate_pattern(pattern) is None
@@ -48,6 +48,11 @@ def test_portable_patterns_are_accepted(pattern):
         ("a)", "invalid regular expression: unbalanced parenthesis"),
         ("[z-a]", "invalid regular expression: bad character range z-a"),
         ("a" * 501, "pattern longer than 500 characters"),
+        ("(a+)+$", "a repeated group may not hold a repeat or '|' (too slow)"),
+        ("(a|aa)*b", "a repeated group may not hold a repeat or '|' (too slow)"),
+        ("((a*)b){2,9}", "a repeated group may not hold a repeat or '|' (too slow)"),
+        (".*a.*b.*c", "at most 2 of '*', '+', '{m,}' (too slow)"),
+        ("a+b{2,}c*", "at most 2 of '*', '+', '{m,}' (too slow)"),
     ],
 )
 def test_unportable_patterns_are_refused_with_a_reason(pattern, reason):

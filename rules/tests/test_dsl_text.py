@@ -102,6 +102,8 @@ def test_a_term_becomes_one_condition(text, condition):
         ("-dateadded:-30d..", {"notInTheLast": {"dateadded": 30}}),
         ('-playlist:"Road Trip"', {"notInPlaylist": {"name": "Road Trip"}}),
         ("--title:love", {"contains": {"title": "love"}}),
+        ("--year:>3", {"gt": {"year": 3}}),
+        ("-" * 4999 + "year:3", {"isNot": {"year": 3}}),
     ],
 )
 def test_minus_takes_the_negative_operator(text, condition):
@@ -181,10 +183,20 @@ def test_options_may_stand_anywhere_at_the_top_level():
         ("(sort:year)", ["text[1]: sort: goes at the top level, as-is"]),
         ("sort:=year", ["text[0]: sort: goes at the top level, as-is"]),
         ("-limit:5", ["text[0]: sort: and limit: cannot be negated"]),
+        ("-OR", ["text[1]: expected a term, got 'OR'"]),
+        ("(" * 20 + "x" + ")" * 20, ["text[19]: groups nested deeper than 20 levels"]),
+        ("(" * 5000, ["text[19]: groups nested deeper than 20 levels"]),
+        ("x" * 10_001, ["text[10000]: query longer than 10000 characters"]),
     ],
 )
 def test_syntax_errors_carry_their_position(text, errors):
     assert errors_of(text) == errors
+
+
+def test_nesting_errors_from_validation_point_at_the_innermost_term():
+    # 19 parentheses, the query's own group and the bare word's group make 21 levels
+    assert errors_of("(" * 19 + "x" + ")" * 19) == ["text[19]: groups nested deeper than 20 levels"]
+    parse_query("(" * 18 + "x" + ")" * 18)
 
 
 def test_validation_errors_point_at_the_term():
