@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "spotify"
+
+urlpatterns = [
+    path("login/", views.login, name="login"),
+    path("callback/", views.callback, name="callback"),
+    path("import/", views.import_now, name="import"),
+]

@@ -17,6 +17,10 @@ def _with_sandbox(django_app, prefix: str = "/sandbox"):
 
     def dispatch(environ, start_response):
         path = environ.get("PATH_INFO", "")
+        if path.startswith(prefix + "/_sandbox"):
+            # the fault and reset controls are for tests, not for anyone who can reach us
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"Not found"]
         if path == prefix or path.startswith(prefix + "/"):
             environ = {
                 **environ,

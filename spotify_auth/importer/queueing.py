@@ -1,0 +1,44 @@
+"""Queue import jobs, and the work a worker does for one."""
+
+from collections.abc import Callable
+
+from trackflow.jobs.services import enqueue
+
+from ..client import for_user
+from ..errors import ReconnectRequired
+from ..models import ImportJob, SpotifyAccount
+from . import writes
+from .liked import import_liked
+from .playlists import import_playlist, import_playlist_list
+from .sources import ALL_PLAYLISTS, LIKED
+
+
+def queue(user, sources: list[str], force: bool = False) -> list[ImportJob]:
+    """One job per source (canonical, see parse_source); an active one is reused."""
+    account = SpotifyAccount.objects.filter(user=user).first()
+    if account is None:
+        raise ReconnectRequired("connect Spotify first")
+    if account.status != SpotifyAccount.Status.CONNECTED:
+        raise ReconnectRequired(f"reconnect Spotify: {account.status_reason or 'access lost'}")
+    jobs = []
+    for source in dict.fromkeys(sources):
+        job, created = writes.create_job(user.pk, source, force)
+        if created:
+            enqueue(job)
+        jobs.append(job)
+    return jobs
+
+
+def enqueue_all(jobs: list[ImportJob]) -> None:
+    for job in jobs:
+        enqueue(job)
+
+
+def work(job: ImportJob, spawn: Callable[[list[ImportJob]], None] = enqueue_all) -> str:
+    """Run one import job (for trackflow.jobs.services.run); returns its summary."""
+    client = for_user(job.owner_id)
+    if job.source == LIKED:
+        return import_liked(job, client)
+    if job.source == ALL_PLAYLISTS:
+        return import_playlist_list(job, client, spawn)
+    return import_playlist(job, client)

@@ -1,0 +1,198 @@
+"""The import's database writes, each a constant number of queries however large the page.
+
+A liked page: the catalog upsert (library.services.catalog), one SavedTrack upsert, one
+delete of what was un-liked inside the page's window, one cursor update. A playlist page:
+the catalog upsert, one select of the page's slots, at most one delete, one update and one
+insert of entries, one cursor update. Unchanged rows are left alone (no write at all), so a
+re-import with nothing new leaves every table as it was.
+"""
+
+import html
+from collections import Counter
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from library.models import Playlist, PlaylistEntry, SavedTrack
+from trackflow.jobs.models import ACTIVE_STATUSES
+
+from ..models import ImportJob
+
+PLAYLIST_FIELDS = [
+    "name",
+    "description",
+    "spotify_owner_id",
+    "spotify_owner_name",
+    "public",
+    "collaborative",
+    "image_url",
+]
+
+
+def save_cursor(job: ImportJob, cursor: dict, counts: Counter) -> None:
+    """Where a retried attempt resumes; saved in the same transaction as the page."""
+    job.cursor, job.counts = cursor, dict(counts)
+    ImportJob.objects.filter(pk=job.pk).update(cursor=job.cursor, counts=job.counts)
+
+
+# Liked Songs
+
+
+def save_liked(user_id: int, saved: list[tuple[int, datetime]]) -> None:
+    """Insert or re-date saved tracks (the first of duplicates wins: the newest)."""
+    rows: dict[int, SavedTrack] = {}
+    for track_id, added_at in saved:
+        rows.setdefault(track_id, SavedTrack(user_id=user_id, track_id=track_id, added_at=added_at))
+    if rows:
+        SavedTrack.objects.bulk_create(
+            rows.values(),
+            update_conflicts=True,
+            unique_fields=["user", "track"],
+            update_fields=["added_at"],
+        )
+
+
+def drop_unliked(
+    user_id: int, after: datetime | None, up_to: datetime | None, keep: set[int]
+) -> int:
+    """Un-like what Spotify no longer lists with added_at in (after, up_to]; None is open."""
+    gone = SavedTrack.objects.filter(user_id=user_id)
+    if after is not None:
+        gone = gone.filter(added_at__gt=after)
+    if up_to is not None:
+        gone = gone.filter(added_at__lte=up_to)
+    return gone.exclude(track_id__in=keep).delete()[0]
+
+
+# Playlists
+
+
+def playlist_fields(data: dict) -> dict:
+    """Playlist columns from a Spotify playlist object (simplified or full)."""
+    owner = data.get("owner") or {}
+    images = data.get("images") or []
+    image = (images[0].get("url") or "") if images else ""
+    return {
+        "name": (data.get("name") or "")[:500],
+        # Spotify sends descriptions HTML-escaped ("Rock &amp; Roll")
+        "description": html.unescape(data.get("description") or ""),
+        "spotify_owner_id": (owner.get("id") or "")[:200],
+        "spotify_owner_name": (owner.get("display_name") or "")[:500],
+        "public": bool(data.get("public")),
+        "collaborative": bool(data.get("collaborative")),
+        "image_url": image if len(image) <= 1000 else "",
+    }
+
+
+def upsert_playlists(user_id: int, found: dict[str, dict]) -> dict[str, Playlist]:
+    """Create or update the user's playlists (spotify id -> fields); snapshot_id untouched."""
+    existing = {
+        p.spotify_id: p for p in Playlist.objects.filter(owner_id=user_id, spotify_id__in=found)
+    }
+    now, new, changed = timezone.now(), [], []
+    for spotify_id, fields in found.items():
+        playlist = existing.get(spotify_id)
+        if playlist is None:
+            new.append(Playlist(owner_id=user_id, spotify_id=spotify_id, **fields))
+        elif any(getattr(playlist, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(playlist, name, value)
+            playlist.updated_at = now
+            changed.append(playlist)
+    if changed:
+        Playlist.objects.bulk_update(changed, [*PLAYLIST_FIELDS, "updated_at"])
+    if new:
+        Playlist.objects.bulk_create(new)
+    return {**existing, **{p.spotify_id: p for p in new}}
+
+
+def remove_playlists_gone(user_id: int, listed: set[str]) -> int:
+    """Delete imported playlists Spotify no longer lists (their tracks stay in the catalog)."""
+    gone = Playlist.objects.filter(
+        owner_id=user_id, spotify_id__isnull=False, imported_at__isnull=False
+    ).exclude(spotify_id__in=listed)
+    return gone.delete()[1].get(Playlist._meta.label, 0)
+
+
+def write_entries(
+    playlist_id: int, offset: int, size: int, rows: dict[int, tuple[int, datetime | None]]
+) -> None:
+    """Make slots [offset, offset + size) hold `rows` (position -> track id, added_at).
+
+    Positions are Spotify's; a slot Spotify fills with an episode or a removed track holds
+    nothing here. Slots already right are not touched.
+    """
+    existing = {
+        position: (pk, track_id, added_at)
+        for position, pk, track_id, added_at in PlaylistEntry.objects.filter(
+            playlist_id=playlist_id, position__gte=offset, position__lt=offset + size
+        ).values_list("position", "id", "track_id", "added_at")
+    }
+    create, update, delete = [], [], []
+    for position in range(offset, offset + size):
+        new, old = rows.get(position), existing.get(position)
+        if new is None and old is not None:
+            delete.append(old[0])
+        elif new is not None and old is None:
+            create.append(_entry(playlist_id, position, new))
+        elif new is not None and old[1:] != new:
+            update.append(PlaylistEntry(pk=old[0], track_id=new[0], added_at=new[1]))
+    if delete:
+        PlaylistEntry.objects.filter(pk__in=delete).delete()
+    if update:
+        PlaylistEntry.objects.bulk_update(update, ["track", "added_at"])
+    if create:
+        PlaylistEntry.objects.bulk_create(create)
+
+
+def finish_playlist(playlist_id: int, length: int, snapshot_id: str) -> None:
+    """Drop slots past the end and record the snapshot the entries now match."""
+    PlaylistEntry.objects.filter(playlist_id=playlist_id, position__gte=length).delete()
+    Playlist.objects.filter(pk=playlist_id).update(
+        snapshot_id=snapshot_id,
+        readable=True,
+        unreadable_reason="",
+        imported_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def mark_unreadable(playlist_id: int, snapshot_id: str, reason: str) -> None:
+    """Kept by name; its entries (if it was readable once) stay as they were."""
+    Playlist.objects.filter(pk=playlist_id).update(
+        snapshot_id=snapshot_id,
+        readable=False,
+        unreadable_reason=reason[:300],
+        imported_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def _entry(playlist_id: int, position: int, row: tuple[int, datetime | None]) -> PlaylistEntry:
+    return PlaylistEntry(
+        playlist_id=playlist_id, position=position, track_id=row[0], added_at=row[1]
+    )
+
+
+def remove_playlist(user_id: int, spotify_id: str) -> int:
+    return Playlist.objects.filter(owner_id=user_id, spotify_id=spotify_id).delete()[0]
+
+
+def create_job(
+    owner_id: int, source: str, force: bool = False, cursor: dict | None = None
+) -> tuple[ImportJob, bool]:
+    """A new pending job, or the one already pending or running for this source."""
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                owner_id=owner_id, source=source, force=force, cursor=cursor or {}
+            )
+            return job, True
+    except IntegrityError:
+        active = ImportJob.objects.filter(
+            owner_id=owner_id, source=source, status__in=ACTIVE_STATUSES
+        ).first()
+        if active is None:
+            raise
+        return active, False

@@ -1,0 +1,27 @@
+from django.core.management import BaseCommand, CommandError
+
+from spotify_auth import crypto
+from spotify_auth.services import rotate_tokens
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-encrypt every stored Spotify token with the first key of TRACKFLOW_ENCRYPTION_KEY "
+        "(run after putting a new key first); --generate prints a new key."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--generate", action="store_true", help="print a new key and exit")
+
+    def handle(self, *args, generate: bool, **options):
+        if generate:
+            self.stdout.write(crypto.generate_key())
+            return
+        rotated, lost = rotate_tokens()
+        self.stdout.write(f"Re-encrypted the tokens of {rotated} Spotify accounts.")
+        if lost:
+            raise CommandError(
+                f"{lost} accounts had tokens no configured key opens; they are marked "
+                "'needs reconnect': keep the old key in TRACKFLOW_ENCRYPTION_KEY and run again, "
+                "or ask those users to reconnect Spotify"
+            )

@@ -1,0 +1,50 @@
+"""Fixtures for the connection, client and import tests: a connected account on the sandbox."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from spotify_auth import oauth
+from spotify_auth.models import SpotifyAccount
+
+SANDBOX_USER = "sandbox-user"
+
+
+@pytest.fixture(autouse=True)
+def _fast_retries(settings):
+    """Backoff between 5xx retries in milliseconds, not half seconds."""
+    settings.SPOTIFY_RETRY_BACKOFF_MS = 1
+
+
+def connect_account(sandbox, user, spotify_user: str = SANDBOX_USER) -> SpotifyAccount:
+    """What a completed sign-in stores, minted straight from the sandbox's token store."""
+    token_info = sandbox.tokens.issue(spotify_user)
+    token_info["expires_at"] = int(sandbox.state.clock()) + token_info["expires_in"]
+    me = {"id": spotify_user, "display_name": sandbox.state.users[spotify_user]}
+    return oauth.store(user, token_info, me)
+
+
+@pytest.fixture
+def account(sandbox, owner) -> SpotifyAccount:
+    return connect_account(sandbox, owner)
+
+
+@pytest.fixture
+def spotify(account):
+    from spotify_auth.client import for_user
+
+    return for_user(account.user)
+
+
+def approve(authorize_url: str, user: str = SANDBOX_USER, decision: str = "approve") -> str:
+    """Play the person on the sandbox's consent page; returns where Spotify redirects."""
+    answer = requests.get(
+        authorize_url, params={"auto": decision, "user": user}, allow_redirects=False, timeout=5
+    )
+    assert answer.status_code == 302, answer.text
+    return answer.headers["Location"]
+
+
+def query_of(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}

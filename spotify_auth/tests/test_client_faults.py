@@ -1,0 +1,90 @@
+"""Rate limits and server errors: short waits in place, long ones as RateLimited, 5xx retried."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from spotify_auth.errors import RateLimited, SpotifyApiError
+from trackflow.jobs.services import RetryLater
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_short_retry_after_is_waited_out_in_place(spotify, sandbox):
+    sandbox.faults.rate_limit(count=1, retry_after=1)
+    started = time.monotonic()
+
+    me = spotify.current_user()
+
+    assert me["id"] == "sandbox-user"
+    assert time.monotonic() - started >= 1.0
+    assert [status for _, _, status in sandbox.stats.log] == [429, 200]
+
+
+def test_a_long_retry_after_raises_rate_limited_at_once(spotify, sandbox):
+    sandbox.faults.rate_limit(count=1, retry_after=7200, quota=True)
+    started = time.monotonic()
+
+    with pytest.raises(RateLimited) as caught:
+        spotify.current_user()
+
+    assert time.monotonic() - started < 1.0  # nobody slept: not spotipy, not urllib3
+    assert isinstance(caught.value, RetryLater)
+    assert caught.value.retry_after == 7200
+    expected = timezone.now() + timedelta(hours=2)
+    assert abs((caught.value.when - expected).total_seconds()) < 5
+    assert "quota exceeded" in str(caught.value)
+    assert f"{timezone.localtime(caught.value.when):%H:%M}" in str(caught.value)
+    assert sandbox.stats.total == 1
+
+
+def test_a_burst_of_short_waits_ends_in_rate_limited(spotify, sandbox, settings):
+    settings.SPOTIFY_MAX_INLINE_WAIT = 0  # Retry-After 0 counts as short: no real sleeping
+    sandbox.faults.rate_limit(count=10, retry_after=0)
+
+    with pytest.raises(RateLimited):
+        spotify.current_user()
+    assert sandbox.stats.total == 4  # the first try and three short waits
+
+
+def test_server_errors_are_retried_then_succeed(spotify, sandbox):
+    sandbox.faults.server_error(count=2, status=503)
+
+    assert spotify.current_user()["id"] == "sandbox-user"
+    assert [status for _, _, status in sandbox.stats.log] == [503, 503, 200]
+
+
+def test_persistent_server_errors_fail_with_the_reason(spotify, sandbox, settings):
+    settings.SPOTIFY_SERVER_RETRIES = 2
+    sandbox.faults.server_error(count=5, status=500)
+
+    with pytest.raises(SpotifyApiError) as caught:
+        spotify.current_user()
+
+    assert caught.value.http_status == 500
+    assert str(caught.value) == (
+        "Spotify answered 500 to GET /v1/me: Server error. (after 2 retries)"
+    )
+    assert sandbox.stats.total == 3
+
+
+def test_an_add_is_not_repeated_after_a_500(spotify, sandbox):
+    """A 500 may have been applied: repeating an add could duplicate items."""
+    playlist = sandbox.state.playlist(sandbox.state.followed["sandbox-user"][0])
+    sandbox.faults.server_error(count=1, status=500, path_prefix=f"/v1/playlists/{playlist.id}")
+
+    with pytest.raises(SpotifyApiError):
+        spotify.add_items(playlist.id, [f"spotify:track:{sandbox.state.catalog.pool[0]}"])
+    assert sandbox.stats.writes == 1
+
+
+def test_a_403_is_raised_without_retries(spotify, sandbox):
+    followed = sandbox.state.followed["sandbox-user"][-1]  # owned by "spotify": unreadable
+
+    with pytest.raises(SpotifyApiError) as caught:
+        list(spotify.iter_playlist_items(followed))
+
+    assert caught.value.http_status == 403
+    assert sandbox.stats.total == 1
