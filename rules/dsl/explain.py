@@ -60,7 +60,7 @@ def describe(cond: Condition) -> str:
     if cond.op in ("isMissing", "isPresent"):
         return f"{cond.field} {phrase}"
     if cond.op == "inTheRange":
-        return f"{cond.field} in {show(value[0])}..{show(value[1])}"  # type: ignore[index]
+        return f"{cond.field} in {show(value[0])}..{show(value[1])}"
     if cond.op in ("inTheLast", "notInTheLast"):
         return f"{cond.field} {phrase} {value} days"
     if isinstance(value, tuple):

@@ -67,7 +67,7 @@ def values_of(field: Field, facts: TrackFacts) -> list[Any]:
         provider, _, key = field.name.partition(".")
         raw: Any = facts.get("enrichments", {}).get(provider, {}).get(key)
     else:
-        raw = facts.get(FACT_KEYS.get(field.name, field.name))  # type: ignore[misc]
+        raw = facts.get(FACT_KEYS.get(field.name, field.name))
     items = list(raw or ()) if field.multi else [raw]
     if field.type is FieldType.PLAYLIST:
         return items

@@ -61,5 +61,5 @@ def sort_and_limit(
         (rng or random.Random()).shuffle(ordered)
     else:
         keys = rule.sort
-        ordered.sort(key=functools.cmp_to_key(lambda a, b: _compare(keys, a, b)))  # type: ignore[arg-type]
+        ordered.sort(key=functools.cmp_to_key(lambda a, b: _compare(keys, a, b)))
     return ordered[: rule.limit] if rule.limit is not None else ordered

@@ -168,7 +168,7 @@ def parse_rule(data: Any) -> Rule:
     limit = parser.limit(data.get("limit"))
     if parser.errors or root is None:
         raise RuleValidationError(parser.errors)
-    return Rule(root, sort, limit)  # type: ignore[arg-type]
+    return Rule(root, sort, limit)
 
 
 def to_json(rule: Rule) -> dict:
@@ -184,7 +184,7 @@ def to_json(rule: Rule) -> dict:
 def sort_text(sort: tuple[SortKey, ...] | str) -> str:
     if sort == "random":
         return "random"
-    return ",".join(("-" if k.descending else "") + k.field for k in sort)  # type: ignore[union-attr]
+    return ",".join(("-" if k.descending else "") + k.field for k in sort)
 
 
 def playlist_refs(rule: Rule) -> list[tuple[str, PlaylistRef]]:

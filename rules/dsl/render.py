@@ -71,29 +71,19 @@ def _positive(op: str, cond: Condition) -> str:
     spec = lookup_field(field)
     loose = spec is not None and spec.type is FieldType.DYNAMIC
     if op == "inTheRange":
-        low, high = value  # type: ignore[misc]
+        low, high = value
         return f"{field}:{_scalar(low)}..{_scalar(high)}"
     if op == "inTheLast":
         return f"{field}:-{value}d.."
     if op == "matches":
-        return f"{field}:~{_scalar(value)}"  # type: ignore[arg-type]
+        return f"{field}:~{_scalar(value)}"
     if op in SYMBOLS and op != "is":
-        return f"{field}:{SYMBOLS[op]}{_scalar(value)}"  # type: ignore[arg-type]
-    text = _scalar(value, loose)  # type: ignore[arg-type]
+        return f"{field}:{SYMBOLS[op]}{_scalar(value)}"
+    text = _scalar(value, loose)
     if op == "contains":
         return f"{field}:{text}"
-    if op == "is":
-        textual = (
-            isinstance(value, str)
-            and spec is not None
-            and spec.type
-            in (
-                FieldType.TEXT,
-                FieldType.DYNAMIC,
-            )
-        )
-        return f"{field}:={text}" if textual else f"{field}:{text}"
-    raise _Inexpressible(op)
+    textual = isinstance(value, str) and spec is not None and spec.type in TYPED_BY_EQUALS
+    return f"{field}:={text}" if textual else f"{field}:{text}"  # op is "is"
 
 
 def _condition(cond: Condition) -> str:
@@ -110,11 +100,11 @@ def _bare_word(group: Group) -> str | None:
         return None
     if not all(isinstance(k, Condition) and k.op == "contains" for k in kids):
         return None
-    values = {k.value for k in kids}  # type: ignore[union-attr]
-    if [k.field for k in kids] != list(BARE_FIELDS) or len(values) != 1:  # type: ignore[union-attr]
+    values = {k.value for k in kids}
+    if [k.field for k in kids] != list(BARE_FIELDS) or len(values) != 1:
         return None
     value = values.pop()
-    return value if _safe_bare(value) and ":" not in value else _quote(value)  # type: ignore[arg-type]
+    return value if _safe_bare(value) and ":" not in value else _quote(value)
 
 
 def _term(node: Node) -> str:

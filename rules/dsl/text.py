@@ -114,7 +114,7 @@ class _Parser:
         return _group(alternatives, token.pos)
 
     def option(self, token: Token) -> None:
-        name = token.field.lower()  # type: ignore[union-attr]
+        name = token.field.lower()
         if self.depth or name in self.options or token.prefix:
             problem = "given twice" if name in self.options else "goes at the top level, as-is"
             raise syntax_error(token.pos, f"{name}: {problem}")

@@ -120,7 +120,7 @@ def _range(raw: Any, field: Field) -> tuple[Scalar, Scalar]:
     low, high = (ordered_scalar(item, field) for item in raw)
     if isinstance(low, dt.datetime) != isinstance(high, dt.datetime):
         raise BadValue("range ends must both be dates or both be datetimes")
-    if low > high:  # type: ignore[operator]
+    if low > high:
         raise BadValue(f"range minimum {raw[0]} is above its maximum {raw[1]}")
     return low, high
 
