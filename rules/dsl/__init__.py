@@ -75,6 +75,10 @@ Type rules for `is` and comparisons:
   d1 00:00Z <= v < (d2 + 1 day) 00:00Z.
 - `now` is passed in (aware; naive = UTC) so SQL and Python use the same instant.
 
+Playlists: `parse_rule`/`parse_query`/`parse_nsp` take `known_playlist(ref) -> bool`,
+the caller's database check, and report `unknown playlist` at the condition's path (or
+text offset); `playlist_refs(rule)` lists `(path, ref)` for checks made afterwards.
+
 Sort and limit: see `ordering.py` (missing last in either direction, text by folded
 code points, ties by track id ascending).
 """

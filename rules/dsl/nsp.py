@@ -17,7 +17,7 @@ from typing import Any
 
 from .ast import Rule, child_path
 from .errors import RuleError, RuleValidationError
-from .parse import MAX_DEPTH, parse_rule
+from .parse import MAX_DEPTH, KnownPlaylist, parse_rule
 
 FIELD_MAP = {
     "title": "title",
@@ -121,7 +121,7 @@ class _Translator:
         return ",".join(keys)
 
 
-def parse_nsp(text: str) -> tuple[str | None, Rule]:
+def parse_nsp(text: str, known_playlist: KnownPlaylist | None = None) -> tuple[str | None, Rule]:
     """(playlist name, rule) from an `.nsp` file; RuleValidationError lists every problem."""
     try:
         data = json.loads(strip_comments(text))
@@ -146,7 +146,7 @@ def parse_nsp(text: str) -> tuple[str | None, Rule]:
         errors.append(RuleError(str(key), f"unknown key '{key}'"))
     name = data.get("name") if isinstance(data.get("name"), str) else None
     try:
-        rule = parse_rule(definition)
+        rule = parse_rule(definition, known_playlist)
     except RuleValidationError as exc:
         named = {path for _, path in translator.missing}
         errors.extend(_as_written(e, translator) for e in exc.errors if e.path not in named)

@@ -9,6 +9,7 @@ Normalized JSON: canonical operator names (`isnot` -> `isNot`; on date fields `g
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from .ast import Condition, Group, Node, PlaylistRef, Rule, SortKey, Value, child_path, walk
@@ -24,10 +25,14 @@ ROOT_KEYS = ("all", "any", "sort", "limit")
 PLAYLIST_OPS = ("inPlaylist", "notInPlaylist")
 
 
+KnownPlaylist = Callable[[PlaylistRef], bool]
+
+
 class _Parser:
-    def __init__(self) -> None:
+    def __init__(self, known_playlist: KnownPlaylist | None) -> None:
         self.errors: list[RuleError] = []
         self.conditions = 0
+        self.known_playlist = known_playlist
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(RuleError(path, message))
@@ -108,12 +113,17 @@ class _Parser:
             return None
         [(key, raw)] = body.items()
         if key == "id" and isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
-            return Condition(op, "playlist", PlaylistRef(id=raw))
-        if key == "name" and isinstance(raw, str) and raw.strip() and len(raw) <= MAX_TEXT:
-            return Condition(op, "playlist", PlaylistRef(name=raw))
-        expected = "a positive whole number" if key == "id" else "a playlist name"
-        self.error(f"{path}.{key}", f"expected {expected}")
-        return None
+            ref = PlaylistRef(id=raw)
+        elif key == "name" and isinstance(raw, str) and raw.strip() and len(raw) <= MAX_TEXT:
+            ref = PlaylistRef(name=raw)
+        else:
+            expected = "a positive whole number" if key == "id" else "a playlist name"
+            self.error(f"{path}.{key}", f"expected {expected}")
+            return None
+        if self.known_playlist is not None and not self.known_playlist(ref):
+            shown = f"#{ref.id}" if ref.id is not None else f"'{ref.name}'"
+            self.error(f"{path}.{key}", f"unknown playlist {shown}")
+        return Condition(op, "playlist", ref)
 
     def sort(self, raw: Any) -> tuple[SortKey, ...] | str:
         if not isinstance(raw, str):
@@ -156,9 +166,13 @@ def _sort_problem(part: str, name: str, field: Any, keys: list[SortKey]) -> str 
     return None
 
 
-def parse_rule(data: Any) -> Rule:
-    """Validate a JSON definition; raise RuleValidationError listing every problem."""
-    parser = _Parser()
+def parse_rule(data: Any, known_playlist: KnownPlaylist | None = None) -> Rule:
+    """Validate a JSON definition; raise RuleValidationError listing every problem.
+
+    `known_playlist(ref)` is the caller's hook to check a playlist exists (it needs the
+    database): a False answer is reported as `unknown playlist` at that condition's path.
+    """
+    parser = _Parser(known_playlist)
     if not isinstance(data, dict):
         raise RuleValidationError([RuleError("", "expected a JSON object with 'all' or 'any'")])
     for key in (k for k in data if k not in ROOT_KEYS):

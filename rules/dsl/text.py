@@ -21,7 +21,7 @@ from .ast import Rule, child_path
 from .errors import RuleError, RuleValidationError
 from .lexer import Token, syntax_error, tokenize
 from .operators import NEGATION
-from .parse import MAX_DEPTH, parse_rule
+from .parse import MAX_DEPTH, KnownPlaylist, parse_rule
 from .terms import Piece, term_piece
 
 OPTIONS = ("sort", "limit")
@@ -148,12 +148,15 @@ def _at(path: str, known: dict[str, int]) -> int:
     return known[path]
 
 
-def parse_query(text: str) -> Rule:
-    """Parse the text form; errors are reported as `text[N]` with N a character offset."""
+def parse_query(text: str, known_playlist: KnownPlaylist | None = None) -> Rule:
+    """Parse the text form; errors are reported as `text[N]` with N a character offset.
+
+    `known_playlist` is `parse_rule`'s hook for `unknown playlist` errors.
+    """
     parser = _Parser(text)
     root, data = parser.parse()
     try:
-        return parse_rule(data)
+        return parse_rule(data, known_playlist)
     except RuleValidationError as exc:
         known = _positions(root, "", {})
         known.update({name: token.pos for name, token in parser.options.items()})

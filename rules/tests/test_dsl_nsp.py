@@ -147,6 +147,17 @@ def test_navidrome_names_map_where_the_meaning_is_the_same(navidrome, trackflow)
     assert to_json(rule) == {"all": [trackflow]}
 
 
+def test_the_known_playlist_hook_applies_to_nsp_too():
+    text = '{"all": [{"inPlaylist": {"name": "Gym"}}]}'
+    assert errors_of_known(text) == [("all[0].inPlaylist.name", "unknown playlist 'Gym'")]
+
+
+def errors_of_known(text: str) -> list[tuple[str, str]]:
+    with pytest.raises(RuleValidationError) as caught:
+        parse_nsp(text, known_playlist=lambda ref: False)
+    return [(e.path, e.message) for e in caught.value.errors]
+
+
 def test_sort_lists_and_order_desc_reverse_each_key():
     _, rule = parse_nsp('{"all": [], "sort": "-year,+title,album", "order": "DESC"}')
     assert to_json(rule)["sort"] == "year,-title,-album"

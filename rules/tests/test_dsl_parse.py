@@ -378,6 +378,32 @@ def test_playlist_refs_lists_each_reference_with_its_path():
     ]
 
 
+def test_the_known_playlist_hook_reports_unknown_playlists_at_their_paths():
+    def known(ref: PlaylistRef) -> bool:
+        return ref.id == 4 or ref.name == "Gym"
+
+    data = {
+        "all": [
+            {"bogus": {}},
+            {"inPlaylist": {"id": 4}},
+            {"inPlaylist": {"id": 5}},
+            {"any": [{"notInPlaylist": {"name": "Gym"}}, {"notInPlaylist": {"name": "Road Trip"}}]},
+        ]
+    }
+    assert errors_of_with(data, known) == [
+        ("all[0].bogus", "unknown operator 'bogus'"),
+        ("all[2].inPlaylist.id", "unknown playlist #5"),
+        ("all[3].any[1].notInPlaylist.name", "unknown playlist 'Road Trip'"),
+    ]
+    assert parse_rule({"all": [{"inPlaylist": {"id": 4}}]}, known).root.children[0].value.id == 4
+
+
+def errors_of_with(data, known) -> list[tuple[str, str]]:
+    with pytest.raises(RuleValidationError) as caught:
+        parse_rule(data, known)
+    return [(e.path, e.message) for e in caught.value.errors]
+
+
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [

@@ -221,6 +221,12 @@ def test_validation_errors_point_at_the_term():
     ]
 
 
+def test_unknown_playlists_point_at_their_term():
+    with pytest.raises(RuleValidationError) as caught:
+        parse_query('x playlist:#3 -playlist:"Road Trip"', lambda ref: ref.id == 3)
+    assert [str(e) for e in caught.value.errors] == ["text[15]: unknown playlist 'Road Trip'"]
+
+
 def test_the_text_form_and_the_json_form_give_the_same_rule():
     assert parse_query(DESIGN_QUERY) == parse_rule(as_json(DESIGN_QUERY))
 
