@@ -2,11 +2,12 @@
 
 For each sort key in turn: present values first, in ascending or descending order;
 missing values last whatever the direction. Text compares by `fold(value)` code point
-by code point (PostgreSQL: `COLLATE "C"`); artist and albumartist sort by the track's
-first (primary) artist; `PROVIDER.KEY` sorts by numeric values only, any other value
-counts as missing; false sorts before true; datetimes compare as UTC instants. Ties
-left after every key are broken by track `id`, ascending. `random` shuffles (the order
-is not meant to match SQL) and then limits.
+by code point (PostgreSQL: `COLLATE "C"`). artist and albumartist sort by the track's
+first non-empty name in credit order (its primary artist). `PROVIDER.KEY` sorts by
+numeric values only; any other value counts as missing. false sorts before true;
+datetimes compare as UTC instants. Ties left after every key are broken by track `id`,
+ascending (so every track needs an `id`). `random` shuffles (the order is not meant to
+match SQL) and then limits.
 """
 
 from __future__ import annotations
