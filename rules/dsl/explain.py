@@ -9,6 +9,7 @@ from .ast import Condition, Group, Node, PlaylistRef, Rule, Value
 from .evaluate import condition_holds, evaluate
 from .facts import TrackFacts, values_of
 from .fields import lookup_field
+from .parse import value_json
 
 PHRASES = {
     "is": "is",
@@ -41,10 +42,8 @@ def show(value: Value | Any) -> str:
         return "true" if value else "false"
     if isinstance(value, PlaylistRef):
         return f"#{value.id}" if value.id is not None else show(value.name)
-    if isinstance(value, dt.datetime):
-        return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return value_json(value)
     if isinstance(value, str):
         text = value if len(value) <= 60 else value[:57] + "..."
         return f'"{text}"' if not text or any(c.isspace() for c in text) else text

@@ -225,6 +225,7 @@ def _node_json(node: Node) -> dict:
 
 
 def value_json(value: Value) -> Any:
+    """A typed value as JSON; dates `2024-01-31`, datetimes in UTC with a `Z`."""
     if isinstance(value, tuple):
         return [value_json(v) for v in value]
     if isinstance(value, dt.datetime):

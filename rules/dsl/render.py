@@ -13,7 +13,7 @@ from .ast import Condition, Group, Node, PlaylistRef, Rule, Scalar
 from .fields import FieldType, lookup_field
 from .lexer import KEYWORDS
 from .operators import NEGATIVE_OF
-from .parse import sort_text
+from .parse import sort_text, value_json
 from .terms import BARE_FIELDS, COMPARISONS, to_number
 
 SAYABLE = frozenset(
@@ -53,10 +53,8 @@ def _scalar(value: Scalar, loose: bool = False) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return value_json(value)
     looks_typed = loose and (to_number(value) is not None or value.lower() in ("true", "false"))
     return value if _safe_bare(value) and not looks_typed else _quote(value)
 

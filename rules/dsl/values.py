@@ -16,6 +16,7 @@ from .ast import Scalar, Value
 from .fields import Field
 from .fields import FieldType as T
 from .regex import validate_pattern
+from .semantics import as_utc
 
 MAX_TEXT = 1000
 MAX_LIST = 1000
@@ -59,19 +60,14 @@ def parse_when(raw: Any, type_: T) -> dt.date | dt.datetime:
     """`YYYY-MM-DD` -> date; for datetime fields also an ISO datetime -> aware UTC."""
     if not isinstance(raw, str):
         raise BadValue(f"expected a date like 2024-01-31, got {_describe(raw)}")
+    has_time = "T" in raw or " " in raw
+    if has_time and type_ is T.DATE:
+        raise BadValue(f"expected a date like 2024-01-31, got '{raw}'")
     try:
-        if "T" not in raw and " " not in raw:
-            return dt.date.fromisoformat(raw)
-        if type_ is T.DATE:
-            raise BadValue(f"expected a date like 2024-01-31, got '{raw}'")
-        when = dt.datetime.fromisoformat(raw)
-    except ValueError as exc:
-        if isinstance(exc, BadValue):
-            raise
+        when = dt.datetime.fromisoformat(raw) if has_time else dt.date.fromisoformat(raw)
+    except ValueError:
         raise BadValue(f"'{raw}' is not an ISO date (2024-01-31) or datetime") from None
-    if when.tzinfo is None:
-        return when.replace(tzinfo=dt.UTC)
-    return when.astimezone(dt.UTC)
+    return as_utc(when) if isinstance(when, dt.datetime) else when
 
 
 def equality_scalar(raw: Any, field: Field) -> Scalar:
