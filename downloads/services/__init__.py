@@ -1,0 +1,42 @@
+"""The download queue's operations: plain functions shared by the API, admin, commands, tasks."""
+
+from downloads.services.errors import Busy, NotFound
+from downloads.services.fetch import download
+from downloads.services.lifecycle import (
+    cancel_job,
+    claim_next,
+    get_job,
+    list_jobs,
+    next_pending,
+    recover,
+    retry_all_failed,
+    retry_job,
+)
+from downloads.services.progress import record_progress
+from downloads.services.queue import (
+    queue_downloads,
+    queue_playlist,
+    queue_rule,
+    requested_track_ids,
+    tracks_needing_download,
+)
+
+__all__ = [
+    "Busy",
+    "NotFound",
+    "cancel_job",
+    "claim_next",
+    "download",
+    "get_job",
+    "list_jobs",
+    "next_pending",
+    "queue_downloads",
+    "queue_playlist",
+    "queue_rule",
+    "record_progress",
+    "requested_track_ids",
+    "recover",
+    "retry_all_failed",
+    "retry_job",
+    "tracks_needing_download",
+]

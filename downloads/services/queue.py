@@ -1,0 +1,107 @@
+"""Creating download jobs for tracks, a playlist or a rule's result, without duplicates."""
+
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+
+from downloads.models import DownloadJob
+from downloads.services.errors import NotFound
+from downloads.services.placement import media_path
+from library.models import Playlist, PlaylistEntry, Track
+from library.services.bulk import real_sqlite_limit
+from trackflow.jobs.models import ACTIVE_STATUSES, JobStatus
+from trackflow.jobs.services import enqueue
+
+CHUNK = 500  # tracks per round of look-ups: a constant number of queries for each 500
+
+
+def queue_downloads(user, track_ids: Iterable[int], *, force: bool = False) -> list[DownloadJob]:
+    """New pending jobs (enqueued on commit) for the tracks that need one, in the given order.
+
+    Skipped: ids not in the catalog; tracks with a pending or running job (whoever asked:
+    two jobs would write one file), even with `force`; tracks with a completed job whose file
+    is still there, unless `force`.
+    """
+    wanted = list(dict.fromkeys(int(track_id) for track_id in track_ids))
+    jobs: list[DownloadJob] = []
+    for start in range(0, len(wanted), CHUNK):
+        jobs += _queue_chunk(user, wanted[start : start + CHUNK], force)
+    return jobs
+
+
+def queue_playlist(user, playlist_id: int, *, force: bool = False) -> list[DownloadJob]:
+    """Jobs for a playlist of the user's, in playlist order."""
+    return queue_downloads(user, playlist_track_ids(user, playlist_id), force=force)
+
+
+def queue_rule(user, rule_id: int, *, force: bool = False) -> list[DownloadJob]:
+    """Jobs for the tracks a rule set of the user's selects now."""
+    return queue_downloads(user, rule_track_ids(user, rule_id), force=force)
+
+
+def requested_track_ids(
+    user,
+    *,
+    track_ids: Iterable[int] | None = None,
+    playlist_id: int | None = None,
+    rule_id: int | None = None,
+) -> list[int]:
+    """The tracks one request names, by ids, a playlist or a rule; NotFound for others'."""
+    if playlist_id is not None:
+        return playlist_track_ids(user, playlist_id)
+    if rule_id is not None:
+        return rule_track_ids(user, rule_id)
+    return list(dict.fromkeys(track_ids or ()))
+
+
+def playlist_track_ids(user, playlist_id: int) -> list[int]:
+    if not Playlist.objects.filter(pk=playlist_id, owner=user).exists():
+        raise NotFound(f"no playlist {playlist_id} of yours")
+    entries = PlaylistEntry.objects.filter(playlist_id=playlist_id).order_by("position")
+    return list(dict.fromkeys(entries.values_list("track_id", flat=True)))
+
+
+def rule_track_ids(user, rule_id: int) -> list[int]:
+    from rules import services as rule_services  # on use: downloads must not need rules to load
+
+    rule_set = apps.get_model("rules", "RuleSet").objects.filter(pk=rule_id, owner=user).first()
+    if rule_set is None:
+        raise NotFound(f"no rule set {rule_id} of yours")
+    return list(rule_services.selected_track_ids(rule_set))
+
+
+def tracks_needing_download(track_ids: list[int], *, force: bool = False) -> list[int]:
+    """Which of `track_ids` (in the catalog) get a job now; three queries."""
+    known = set(Track.objects.filter(pk__in=track_ids).values_list("pk", flat=True))
+    jobs = DownloadJob.objects.filter(track_id__in=track_ids)
+    busy = set(jobs.filter(status__in=ACTIVE_STATUSES).values_list("track_id", flat=True))
+    done: set[int] = set()
+    if not force:
+        finished = jobs.filter(status=JobStatus.COMPLETED).exclude(file="")
+        done = {track for track, name in finished.values_list("track_id", "file") if _exists(name)}
+    return [pk for pk in track_ids if pk in known and pk not in busy and pk not in done]
+
+
+def _queue_chunk(user, track_ids: list[int], force: bool) -> list[DownloadJob]:
+    backend = settings.DOWNLOAD_BACKEND
+    new = [
+        DownloadJob(owner=user, track_id=pk, backend=backend)
+        for pk in tracks_needing_download(track_ids, force=force)
+    ]
+    if not new:
+        return []
+    with transaction.atomic(), real_sqlite_limit():
+        # a request racing this one may have queued some of them first: its jobs stand
+        DownloadJob.objects.bulk_create(new, ignore_conflicts=True)
+        created = {job.pk: job for job in DownloadJob.objects.filter(pk__in=[j.pk for j in new])}
+        jobs = [created[job.pk] for job in new if job.pk in created]
+        for job in jobs:
+            enqueue(job)
+    return jobs
+
+
+def _exists(name: str) -> bool:
+    path = media_path(name)
+    return path is not None and path.is_file()
