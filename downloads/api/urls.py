@@ -1,3 +1,7 @@
-from trackflow.api.router import router  # noqa: F401  (viewsets register here)
+from trackflow.api.router import router
+
+from .views import DownloadJobViewSet
+
+router.register("downloads", DownloadJobViewSet, basename="download")
 
 urlpatterns: list = []

@@ -1,0 +1,102 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from downloads.models import DownloadJob
+from library.models import Track
+
+
+class DownloadArtistSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class DownloadAlbumSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class DownloadTrackSerializer(serializers.ModelSerializer):
+    """Enough of the track to show a download: title, artists, album; /api/tracks/ has more."""
+
+    artists = serializers.SerializerMethodField()
+    album = DownloadAlbumSerializer(allow_null=True)
+    has_audio = serializers.BooleanField()
+
+    class Meta:
+        model = Track
+        fields = ["id", "title", "artists", "album", "duration_ms", "has_audio"]
+
+    @extend_schema_field(DownloadArtistSerializer(many=True))
+    def get_artists(self, track: Track) -> list[dict]:
+        return [
+            {"id": link.artist_id, "name": link.artist.name} for link in track.track_artists.all()
+        ]
+
+
+class DownloadJobSerializer(serializers.ModelSerializer):
+    track = DownloadTrackSerializer()
+    next_attempt_at = serializers.DateTimeField(source="run_after")
+
+    class Meta:
+        model = DownloadJob
+        fields = [
+            "id",
+            "status",
+            "progress",
+            "message",
+            "error",
+            "attempts",
+            "max_attempts",
+            "next_attempt_at",
+            "backend",
+            "url",
+            "source_url",
+            "bytes_done",
+            "bytes_total",
+            "file",
+            "track",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CreateDownloadsSerializer(serializers.Serializer):
+    """What to download: `track_ids`, or `playlist_id`, or `rule_id`; `force` re-downloads."""
+
+    SOURCES = ("track_ids", "playlist_id", "rule_id")
+
+    track_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=10_000
+    )
+    playlist_id = serializers.IntegerField(required=False, min_value=1)
+    rule_id = serializers.IntegerField(required=False, min_value=1)
+    force = serializers.BooleanField(default=False)
+
+    def validate(self, data: dict) -> dict:
+        given = [name for name in self.SOURCES if data.get(name) not in (None, [])]
+        if len(given) != 1:
+            raise serializers.ValidationError("give one of track_ids, playlist_id or rule_id")
+        return data
+
+    def validate_track_ids(self, value: list[int]) -> list[int]:
+        known = set(Track.objects.filter(pk__in=value).values_list("pk", flat=True))
+        if known != set(value):
+            raise serializers.ValidationError(
+                [[] if pk in known else [f"no track with id {pk}"] for pk in value]
+            )
+        return value
+
+
+class QueuedSerializer(serializers.Serializer):
+    jobs = DownloadJobSerializer(many=True)
+    skipped = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Track ids already queued or downloaded (send force to download again).",
+    )
+
+
+class RetriedSerializer(serializers.Serializer):
+    retried = serializers.IntegerField()
