@@ -2,8 +2,12 @@
 
 from django.db import transaction
 
+from library.models import Playlist
+
 from . import crypto
 from .auth import UNDECRYPTABLE, mark_needs_reconnect
+from .client import PAGE_SIZE, for_user
+from .importer.sources import PLAYLIST_PREFIX
 from .models import SpotifyAccount
 
 
@@ -51,3 +55,38 @@ def rotate_tokens() -> tuple[int, int]:
                 continue
         mark_needs_reconnect(pk, UNDECRYPTABLE)
     return rotated, lost
+
+
+def live_playlists(user, offset: int, limit: int) -> tuple[int, list[dict]]:
+    """The user's playlists as Spotify lists them now, from `offset`: (total, rows)."""
+    client = for_user(user)
+    me = SpotifyAccount.objects.values_list("spotify_user_id", flat=True).get(user=user)
+    found, total = [], 0
+    for page in client.pages("me/playlists", offset=offset, limit=min(limit, PAGE_SIZE)):
+        total = page["total"]
+        found.extend(p for p in page["items"] if p and p.get("id"))
+        if len(found) >= limit:
+            break
+    found = found[:limit]
+    imported = dict(
+        Playlist.objects.filter(
+            owner=user, spotify_id__in=[p["id"] for p in found], imported_at__isnull=False
+        ).values_list("spotify_id", "snapshot_id")
+    )
+    return total, [_live_row(p, me, imported.get(p["id"])) for p in found]
+
+
+def _live_row(data: dict, me: str, imported_snapshot: str | None) -> dict:
+    owner = data.get("owner") or {}
+    return {
+        "id": data["id"],
+        "name": data.get("name") or "",
+        "owner": {"id": owner.get("id") or "", "display_name": owner.get("display_name")},
+        "total": (data.get("items") or data.get("tracks") or {}).get("total"),
+        "snapshot_id": data.get("snapshot_id") or "",
+        "public": data.get("public"),
+        "collaborative": bool(data.get("collaborative")),
+        "readable": owner.get("id") == me or bool(data.get("collaborative")),
+        "imported": imported_snapshot == data.get("snapshot_id"),
+        "source": PLAYLIST_PREFIX + data["id"],
+    }

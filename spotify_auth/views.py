@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,8 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import importer, oauth
 from .errors import ReconnectRequired
+from .models import SpotifyAccount
 
 RESULT = "spotify_auth/result.html"
+RESULT_KEY = "spotify_oauth_result"
 
 
 @never_cache
@@ -35,12 +38,29 @@ def login(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def callback(request: HttpRequest) -> HttpResponse:
+    """Where Spotify sends the browser back. It answers with a redirect to the result page,
+    so the one-time code leaves the address bar (and the history) at once."""
     try:
         oauth.check_state(request.session, request.GET.get("state"))
-        account = oauth.finish(request.user, request.GET)
+        oauth.finish(request.user, request.GET)
     except oauth.OAuthFailed as exc:
-        return _failure(request, "Spotify was not connected", str(exc), status=400)
-    return render(request, RESULT, {"ok": True, "title": "Spotify connected", "account": account})
+        outcome = {"ok": False, "title": "Spotify was not connected", "message": str(exc)}
+    else:
+        outcome = {"ok": True, "title": "Spotify connected"}
+    request.session[RESULT_KEY] = outcome
+    return redirect("spotify:result")
+
+
+@never_cache
+@login_required
+@require_GET
+def result(request: HttpRequest) -> HttpResponse:
+    """The outcome of the last sign-in (400 if it failed)."""
+    outcome = request.session.pop(RESULT_KEY, None)
+    if outcome is None:
+        return redirect("dashboard")
+    account = SpotifyAccount.objects.filter(user=request.user).first()
+    return _page(request, {**outcome, "account": account}, 200 if outcome["ok"] else 400)
 
 
 @login_required
@@ -55,5 +75,10 @@ def import_now(request: HttpRequest) -> HttpResponse:
 
 
 def _failure(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
-    context = {"ok": False, "title": title, "message": message}
+    return _page(request, {"ok": False, "title": title, "message": message}, status)
+
+
+def _page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    """The result page in the admin's frame (its header, links and styles)."""
+    context = {**admin.site.each_context(request), "is_popup": False, **context}
     return render(request, RESULT, context, status=status)

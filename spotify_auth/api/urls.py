@@ -1,3 +1,9 @@
-from trackflow.api.router import router  # noqa: F401  (viewsets register here)
+from django.urls import path
 
-urlpatterns: list = []
+from .views import AccountView, ImportView, PlaylistsView
+
+urlpatterns = [
+    path("spotify/account/", AccountView.as_view(), name="spotify-account"),
+    path("spotify/playlists/", PlaylistsView.as_view(), name="spotify-playlists"),
+    path("spotify/import/", ImportView.as_view(), name="spotify-import"),
+]

@@ -16,6 +16,7 @@ from collections import Counter
 from django.db import transaction
 
 from library.services.catalog import upsert_tracks
+from library.services.saved import save_tracks
 from trackflow.jobs.services import heartbeat
 
 from ..client import PAGE_SIZE
@@ -73,7 +74,7 @@ def _save_page(job: ImportJob, items: list[dict], cursor: dict, counts: Counter,
     kept = [item for item in items if keepable(item.get("track"), counts)]
     track_ids = upsert_tracks([item["track"] for item in kept])
     saved = [(tid, parse_time(item["added_at"])) for tid, item in zip(track_ids, kept, strict=True)]
-    writes.save_liked(job.owner_id, saved)
+    save_tracks(job.owner, saved)
     counts["saved"] += len(saved)
     # Spotify lists newest first: this page covers (lowest added_at, previous page's lowest].
     lowest = min((i["added_at"] for i in items if i.get("added_at")), default=None)

@@ -1,10 +1,10 @@
 """The import's database writes, each a constant number of queries however large the page.
 
-A liked page: the catalog upsert (library.services.catalog), one SavedTrack upsert, one
-delete of what was un-liked inside the page's window, one cursor update. A playlist page:
-the catalog upsert, one select of the page's slots, at most one delete, one update and one
-insert of entries, one cursor update. Unchanged rows are left alone (no write at all), so a
-re-import with nothing new leaves every table as it was.
+A liked page: the catalog upsert (library.services.catalog), the SavedTrack upsert
+(library.services.saved), one delete of what was un-liked inside the page's window, one
+cursor update. A playlist page: the catalog upsert, one select of the page's slots, at most
+one delete, one update and one insert of entries, one cursor update. Unchanged rows are left
+alone (no write at all), so a re-import with nothing new leaves every table as it was.
 """
 
 import html
@@ -37,20 +37,6 @@ def save_cursor(job: ImportJob, cursor: dict, counts: Counter) -> None:
 
 
 # Liked Songs
-
-
-def save_liked(user_id: int, saved: list[tuple[int, datetime]]) -> None:
-    """Insert or re-date saved tracks (the first of duplicates wins: the newest)."""
-    rows: dict[int, SavedTrack] = {}
-    for track_id, added_at in saved:
-        rows.setdefault(track_id, SavedTrack(user_id=user_id, track_id=track_id, added_at=added_at))
-    if rows:
-        SavedTrack.objects.bulk_create(
-            rows.values(),
-            update_conflicts=True,
-            unique_fields=["user", "track"],
-            update_fields=["added_at"],
-        )
 
 
 def drop_unliked(

@@ -48,3 +48,32 @@ def approve(authorize_url: str, user: str = SANDBOX_USER, decision: str = "appro
 
 def query_of(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+@pytest.fixture
+def import_now(django_capture_on_commit_callbacks):
+    """Queue imports and run them (and the playlist jobs they spawn) inline, as a worker would."""
+    from spotify_auth import importer
+
+    def run(user, sources=("liked", "all-playlists"), force=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            jobs = importer.queue(user, list(sources), force=force)
+        for job in jobs:
+            job.refresh_from_db()
+        return jobs
+
+    return run
+
+
+def after_requests(sandbox, template: str, count: int, action) -> None:
+    """Run `action()` once the sandbox has answered `count` requests to `template`."""
+    record, seen = sandbox.stats.record, []
+
+    def hooked(method, path_template, status):
+        record(method, path_template, status)
+        if path_template == template:
+            seen.append(status)
+            if len(seen) == count:
+                action()
+
+    sandbox.stats.record = hooked

@@ -30,11 +30,13 @@ def test_the_whole_sign_in_stores_the_account(browser, owner, sandbox):
     params = query_of(authorize_url)
     redirect = approve(authorize_url)
 
-    page = browser.get(redirect)
+    answer = browser.get(redirect)
+    page = browser.get(answer["Location"])
 
     assert authorize_url.startswith(f"{sandbox.base_url}/accounts/authorize?")
     assert params["redirect_uri"] == "http://127.0.0.1:8000/spotify/callback/"
     assert "playlist-modify-private" in params["scope"].split()
+    assert answer["Location"] == "/spotify/result/"  # the code leaves the address bar
     assert page.status_code == 200
     assert "Signed in to Spotify as <strong>Sandbox User</strong>" in page.content.decode()
     account = SpotifyAccount.objects.get(user=owner)
@@ -45,10 +47,10 @@ def test_the_whole_sign_in_stores_the_account(browser, owner, sandbox):
 
 def test_the_state_is_single_use(browser, owner, sandbox):
     redirect = approve(_start(browser))
-    browser.get(redirect)
+    browser.get(redirect, follow=True)
     SpotifyAccount.objects.all().delete()
 
-    replayed = browser.get(redirect)
+    replayed = browser.get(redirect, follow=True)
 
     assert replayed.status_code == 400
     assert "stale or was opened in another browser" in replayed.content.decode()
@@ -59,7 +61,7 @@ def test_a_state_mismatch_stores_nothing(browser, sandbox):
     redirect = approve(_start(browser))
     code = query_of(redirect)["code"]
 
-    page = browser.get(CALLBACK, {"code": code, "state": "forged"})
+    page = browser.get(CALLBACK, follow=True, data={"code": code, "state": "forged"})
 
     assert page.status_code == 400
     assert "Nothing was stored" in page.content.decode()
@@ -68,7 +70,7 @@ def test_a_state_mismatch_stores_nothing(browser, sandbox):
 
 
 def test_a_callback_without_any_login_started_is_refused(browser):
-    page = browser.get(CALLBACK, {"code": "abc", "state": "abc"})
+    page = browser.get(CALLBACK, follow=True, data={"code": "abc", "state": "abc"})
 
     assert page.status_code == 400
     assert not SpotifyAccount.objects.exists()
@@ -77,7 +79,7 @@ def test_a_callback_without_any_login_started_is_refused(browser):
 def test_declining_on_spotify_says_so_and_stores_nothing(browser):
     redirect = approve(_start(browser), decision="deny")
 
-    page = browser.get(redirect)
+    page = browser.get(redirect, follow=True)
 
     assert query_of(redirect)["error"] == "access_denied"
     assert page.status_code == 400
@@ -88,7 +90,7 @@ def test_declining_on_spotify_says_so_and_stores_nothing(browser):
 def test_a_missing_code_stores_nothing(browser):
     state = query_of(_start(browser))["state"]
 
-    page = browser.get(CALLBACK, {"state": state})
+    page = browser.get(CALLBACK, follow=True, data={"state": state})
 
     assert page.status_code == 400
     assert "no authorization code" in page.content.decode()
@@ -97,7 +99,7 @@ def test_a_missing_code_stores_nothing(browser):
 def test_a_code_spotify_rejects_stores_nothing(browser, sandbox):
     state = query_of(_start(browser))["state"]
 
-    page = browser.get(CALLBACK, {"state": state, "code": "not-a-code"})
+    page = browser.get(CALLBACK, follow=True, data={"state": state, "code": "not-a-code"})
 
     assert page.status_code == 400
     assert "Spotify did not accept the sign-in (invalid_grant)" in page.content.decode()

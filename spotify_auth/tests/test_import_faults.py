@@ -1,0 +1,121 @@
+"""Imports under trouble: failed pages resume, rate limits reschedule, tokens expire or die."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from library.models import SavedTrack
+from spotify_auth import tasks
+from spotify_auth.models import ImportJob, SpotifyAccount
+
+from .conftest import after_requests
+
+pytestmark = pytest.mark.django_db
+LIKED = "/v1/me/tracks"
+
+
+def _run_again(job: ImportJob) -> ImportJob:
+    """What the scheduled retry does, without waiting for its time to come."""
+    ImportJob.objects.filter(pk=job.pk).update(run_after=timezone.now())
+    tasks.run_import(str(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def _answers(sandbox, template: str) -> list[int]:
+    return [status for _, path, status in sandbox.stats.log if path == template]
+
+
+def test_a_failed_page_keeps_earlier_pages_and_the_retry_resumes_there(
+    account, sandbox, import_now, settings
+):
+    after_requests(sandbox, LIKED, 2, lambda: sandbox.faults.server_error(count=4))
+
+    [job] = import_now(account.user, ["liked"])
+
+    assert job.status == "pending"  # an attempt failed; backoff, then again
+    assert job.error == "Spotify answered 500 to GET /v1/me/tracks: Server error. (after 3 retries)"
+    assert job.cursor["offset"] == 100
+    assert SavedTrack.objects.filter(user=account.user).count() == 100
+
+    job = _run_again(job)
+
+    assert job.status == "completed", job.error
+    assert SavedTrack.objects.filter(user=account.user).count() == 120
+    assert _answers(sandbox, LIKED).count(200) == 3  # pages 1 and 2 were not read again
+    assert job.message == "Liked Songs: 120 tracks"
+
+
+def test_a_long_rate_limit_reschedules_the_job_and_says_when(account, sandbox, import_now):
+    after_requests(sandbox, LIKED, 1, lambda: sandbox.faults.rate_limit(retry_after=3600))
+
+    [job] = import_now(account.user, ["liked"])
+
+    assert job.status == "pending"
+    assert job.attempts == 0  # waiting for Spotify is not a failed attempt
+    assert abs((job.run_after - timezone.now() - timedelta(hours=1)).total_seconds()) < 10
+    when = timezone.localtime(job.run_after)
+    assert job.message.startswith(f"Spotify rate limit: waiting until {when:%Y-%m-%d %H:%M}")
+    assert job.error == ""
+
+    job = _run_again(job)
+
+    assert job.status == "completed", job.error
+    assert SavedTrack.objects.filter(user=account.user).count() == 120
+
+
+def test_a_short_rate_limit_is_waited_out_inside_the_job(account, sandbox, import_now):
+    after_requests(sandbox, LIKED, 1, lambda: sandbox.faults.rate_limit(retry_after=1))
+    started = time.monotonic()
+
+    [job] = import_now(account.user, ["liked"])
+
+    assert job.status == "completed", job.error
+    assert time.monotonic() - started >= 1
+    assert _answers(sandbox, LIKED) == [200, 429, 200, 200]
+
+
+def test_a_token_that_expires_mid_import_is_refreshed_and_the_import_goes_on(
+    account, sandbox, import_now
+):
+    after_requests(sandbox, LIKED, 1, sandbox.tokens.expire_all)
+
+    [job] = import_now(account.user, ["liked"])
+
+    assert job.status == "completed", job.error
+    assert _answers(sandbox, LIKED) == [200, 401, 200, 200]
+    assert sandbox.stats.count("POST", "/accounts/api/token") == 1
+
+
+def test_a_revoked_connection_fails_the_job_with_reconnect_spotify(account, sandbox, import_now):
+    sandbox.tokens.revoke("sandbox-user")
+    sandbox.tokens.expire_all()
+
+    [job] = import_now(account.user, ["liked"])
+
+    assert job.status == "failed"
+    assert job.error == "reconnect Spotify: Spotify revoked TrackFlow's access"
+    assert job.attempts == 1  # no retries: another attempt cannot mend it
+    account.refresh_from_db()
+    assert account.status == SpotifyAccount.Status.NEEDS_RECONNECT
+
+
+def test_a_playlist_import_resumes_at_its_offset(account, sandbox, import_now):
+    playlist = sandbox.state.playlist(sandbox.state.followed["sandbox-user"][0])
+    playlist.entries.extend(playlist.entries[6:36] * 2)  # 100 entries: two pages
+    items = "/v1/playlists/{playlist_id}/items"
+    after_requests(sandbox, items, 1, lambda: sandbox.faults.server_error(count=4, status=502))
+
+    [job] = import_now(account.user, [f"playlist:{playlist.id}"])
+    assert job.status == "pending"
+    assert job.cursor["offset"] == 50
+    job = _run_again(job)
+
+    assert job.status == "completed", job.error
+    assert _answers(sandbox, items).count(200) == 2
+    entries = job.cursor["total"]
+    assert entries == 100
+    stored = ImportJob.objects.get(pk=job.pk)
+    assert stored.counts["entries"] == 98  # the episode and the removed track are skipped
