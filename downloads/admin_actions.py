@@ -1,0 +1,36 @@
+"""Admin actions that queue downloads, for the Track and Playlist admins (library/admin/).
+
+Hook them in there: `actions = [..., download_tracks, download_tracks_again]` on the track
+admin and `actions = [..., download_playlists]` on the playlist admin. The jobs belong to the
+admin user who runs the action, like any download they queue.
+"""
+
+from django.contrib import admin, messages
+
+from downloads.services import queue_downloads
+from library.models import PlaylistEntry
+
+
+def _queue(modeladmin, request, track_ids: list[int], *, force: bool) -> None:
+    jobs = queue_downloads(request.user, track_ids, force=force)
+    skipped = len(set(track_ids)) - len(jobs)
+    text = f"{len(jobs)} download(s) queued"
+    if skipped:
+        text += f"; {skipped} skipped (already downloaded or in the queue)"
+    modeladmin.message_user(request, f"{text}.", messages.SUCCESS)
+
+
+@admin.action(description="Download the selected tracks")
+def download_tracks(modeladmin, request, queryset) -> None:
+    _queue(modeladmin, request, list(queryset.values_list("pk", flat=True)), force=False)
+
+
+@admin.action(description="Download the selected tracks again (replace their files)")
+def download_tracks_again(modeladmin, request, queryset) -> None:
+    _queue(modeladmin, request, list(queryset.values_list("pk", flat=True)), force=True)
+
+
+@admin.action(description="Download every track of the selected playlists")
+def download_playlists(modeladmin, request, queryset) -> None:
+    entries = PlaylistEntry.objects.filter(playlist__in=queryset).order_by("playlist", "position")
+    _queue(modeladmin, request, list(entries.values_list("track_id", flat=True)), force=False)
