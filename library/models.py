@@ -23,6 +23,8 @@ class Artist(Timestamped):
 
     name = models.CharField(max_length=500)
     spotify_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Artists without a Spotify id (local files, uploads) are one row per case-folded name.
+    local_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     image_url = models.URLField(max_length=1000, blank=True)
 
     class Meta:
@@ -50,6 +52,9 @@ class Album(Timestamped):
     release_year = models.PositiveSmallIntegerField(null=True, blank=True)
     cover_url = models.URLField(max_length=1000, blank=True)
     total_tracks = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Albums without a Spotify id (local files, uploads) are known by name and album artist,
+    # so two "Greatest Hits" by different artists stay two albums.
+    local_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     artists = models.ManyToManyField(Artist, through="AlbumArtist", related_name="albums")
 
     class Meta:

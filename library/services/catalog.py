@@ -1,20 +1,24 @@
 """Bulk upsert of Spotify-shaped track objects into the shared catalog.
 
-A batch costs a constant number of queries however many tracks it holds (up to CHUNK): one
-upsert and one id look-up per kind of row. Import, uploads and tests all come through here.
+A batch costs a constant number of statements however many tracks it holds (up to
+chunk_size(), 500 on any current SQLite or PostgreSQL): per kind of row, one upsert and one id
+look-up. Import, uploads and tests all come through here.
 """
 
 import datetime
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
 
 from library.models import Album, AlbumArtist, Artist, Track, TrackArtist
+from library.services.bulk import param_limit, real_sqlite_limit, values_by
+from library.services.names import NAME_MAX, local_album_ids, local_artist_ids
 
-# Rows per statement group: keeps every IN (...) and INSERT well inside SQLite's limits.
-CHUNK = 500
+MAX_CHUNK = 500
+# Parameters one track may need across the chunk's statements (its row, artists, album).
+PARAMS_PER_TRACK = 64
 
 TRACK_FIELDS = [
     "title",
@@ -40,6 +44,11 @@ ALBUM_FIELDS = [
 ]
 
 
+def chunk_size() -> int:
+    """Tracks per group of statements: 500, fewer only on an SQLite built with a low limit."""
+    return max(1, min(MAX_CHUNK, param_limit() // PARAMS_PER_TRACK))
+
+
 def parse_release_date(
     value: str | None, precision: str | None
 ) -> tuple[datetime.date | None, str]:
@@ -54,8 +63,11 @@ def parse_release_date(
         date = datetime.date(year, month, day)
     except (ValueError, IndexError):
         return None, ""
-    guessed = {1: "year", 2: "month", 3: "day"}.get(len(parts), "day")
-    return date, precision if precision in Album.Precision.values else guessed
+    # The value's own length wins over a precision that claims more than it gives.
+    precisions = {"year": 1, "month": 2, "day": 3}
+    if precisions.get(precision or "", 4) > len(parts):
+        precision = {1: "year", 2: "month"}.get(len(parts), "day")
+    return date, precision
 
 
 def local_key(artist: str, album: str, title: str, duration_ms: int | None) -> str:
@@ -65,14 +77,17 @@ def local_key(artist: str, album: str, title: str, duration_ms: int | None) -> s
 
 
 def track_key(item: dict) -> tuple[str, str]:
-    """("spotify", id) for catalog tracks, ("local", key) for local files."""
+    """("spotify", id) for catalog tracks, ("local", key) for local files.
+
+    A relinked track is kept under the id the user saved (`linked_from.id`), so re-imports
+    and playlist syncs keep pointing at the same row.
+    """
     linked = item.get("linked_from") or {}
     spotify_id = linked.get("id") or item.get("id")
     if spotify_id and not item.get("is_local"):
         return "spotify", spotify_id
-    artists = item.get("artists") or []
     return "local", local_key(
-        artists[0].get("name", "") if artists else "",
+        _first_artist_name(item),
         (item.get("album") or {}).get("name") or "",
         item.get("name") or "",
         item.get("duration_ms"),
@@ -82,36 +97,28 @@ def track_key(item: dict) -> tuple[str, str]:
 def upsert_tracks(items: Sequence[dict]) -> list[int]:
     """Insert or update Spotify track objects; returns track ids in the order given."""
     ids: list[int] = []
-    with transaction.atomic():
-        for start in range(0, len(items), CHUNK):
-            ids.extend(_upsert_chunk(items[start : start + CHUNK]))
+    with transaction.atomic(), real_sqlite_limit():
+        size = chunk_size()
+        for start in range(0, len(items), size):
+            ids.extend(_upsert_chunk(items[start : start + size]))
     return ids
 
 
-def _named_rows(model, names: Iterable[str]) -> dict[str, int]:
-    """Id-less artists or albums are one row per name: find them, create the missing."""
-    names = {name for name in names if name}
-    if not names:
-        return {}
-    found = dict(model.objects.filter(spotify_id=None, name__in=names).values_list("name", "id"))
-    missing = names - found.keys()
-    if missing:
-        model.objects.bulk_create([model(name=name) for name in sorted(missing)])
-        found = dict(
-            model.objects.filter(spotify_id=None, name__in=names).values_list("name", "id")
-        )
-    return found
+def _first_artist_name(item: dict) -> str:
+    artists = item.get("artists") or []
+    return (artists[0].get("name") or "") if artists else ""
 
 
 def _upsert_artists(items: Sequence[dict]) -> tuple[dict[str, int], dict[str, int]]:
+    """({spotify id: id}, {name: id} for id-less artists) of every artist the items name."""
     by_id: dict[str, str] = {}
-    local_names: set[str] = set()
+    local_names: list[str] = []
     for item in items:
         for artist in [*item.get("artists", []), *(item.get("album") or {}).get("artists", [])]:
             if artist.get("id"):
-                by_id[artist["id"]] = artist.get("name") or ""
-            else:
-                local_names.add(artist.get("name") or "")
+                by_id[artist["id"]] = (artist.get("name") or "")[:NAME_MAX]
+            elif artist.get("name"):
+                local_names.append(artist["name"])
     if by_id:
         Artist.objects.bulk_create(
             [Artist(spotify_id=key, name=name) for key, name in by_id.items()],
@@ -119,8 +126,7 @@ def _upsert_artists(items: Sequence[dict]) -> tuple[dict[str, int], dict[str, in
             unique_fields=["spotify_id"],
             update_fields=["name", "updated_at"],
         )
-    ids = dict(Artist.objects.filter(spotify_id__in=by_id).values_list("spotify_id", "id"))
-    return ids, _named_rows(Artist, local_names)
+    return values_by(Artist, "spotify_id", list(by_id)), local_artist_ids(local_names)
 
 
 def _album_row(album: dict) -> Album:
@@ -130,7 +136,7 @@ def _album_row(album: dict) -> Album:
     images = album.get("images") or []
     return Album(
         spotify_id=album["id"],
-        name=album.get("name") or "",
+        name=(album.get("name") or "")[:NAME_MAX],
         album_type=album.get("album_type") or "",
         release_date=date,
         release_date_precision=precision,
@@ -140,7 +146,8 @@ def _album_row(album: dict) -> Album:
     )
 
 
-def _upsert_albums(items: Sequence[dict], artist_ids: dict, local_artist_ids: dict):
+def _upsert_albums(items: Sequence[dict], artist_ids: dict, local_artists: dict):
+    """({spotify id: id}, {(name, artist name): id} for id-less albums)."""
     albums = {a["id"]: a for item in items if (a := item.get("album")) and a.get("id")}
     if albums:
         Album.objects.bulk_create(
@@ -149,15 +156,7 @@ def _upsert_albums(items: Sequence[dict], artist_ids: dict, local_artist_ids: di
             unique_fields=["spotify_id"],
             update_fields=ALBUM_FIELDS,
         )
-    ids = dict(Album.objects.filter(spotify_id__in=albums).values_list("spotify_id", "id"))
-    local_ids = _named_rows(
-        Album,
-        (
-            (item.get("album") or {}).get("name")
-            for item in items
-            if not (item.get("album") or {}).get("id")
-        ),
-    )
+    ids = values_by(Album, "spotify_id", list(albums))
     links = [
         AlbumArtist(album_id=ids[key], artist_id=artist_ids[artist["id"]], position=position)
         for key, album in albums.items()
@@ -165,12 +164,21 @@ def _upsert_albums(items: Sequence[dict], artist_ids: dict, local_artist_ids: di
         if artist.get("id") in artist_ids
     ]
     AlbumArtist.objects.bulk_create(links, ignore_conflicts=True)
-    return ids, local_ids
+    local_pairs = [_local_album(item) for item in items if not (item.get("album") or {}).get("id")]
+    return ids, local_album_ids(local_pairs, local_artists)
 
 
-def _track_row(item: dict, kind: str, key: str, album_id: int | None) -> Track:
+def _local_album(item: dict) -> tuple[str, str]:
+    """An id-less album's (name, album artist): its own first artist, else the track's."""
+    album = item.get("album") or {}
+    artists = album.get("artists") or []
+    artist = (artists[0].get("name") or "") if artists else _first_artist_name(item)
+    return album.get("name") or "", artist
+
+
+def _track_row(item: dict, kind: str, key: str, album_id: int | None, now) -> Track:
     return Track(
-        title=item.get("name") or "",
+        title=(item.get("name") or "")[:NAME_MAX],
         album_id=album_id,
         disc_number=item.get("disc_number") or 1,
         track_number=item.get("track_number") or None,
@@ -181,58 +189,58 @@ def _track_row(item: dict, kind: str, key: str, album_id: int | None) -> Track:
         source=Track.Source.SPOTIFY if kind == "spotify" else Track.Source.LOCAL,
         spotify_id=key if kind == "spotify" else None,
         local_key=key if kind == "local" else None,
+        updated_at=now,
     )
 
 
 def _upsert_chunk(items: Sequence[dict]) -> list[int]:
     now = timezone.now()
-    artist_ids, local_artist_ids = _upsert_artists(items)
-    album_ids, local_album_ids = _upsert_albums(items, artist_ids, local_artist_ids)
+    artist_ids, local_artists = _upsert_artists(items)
+    album_ids, local_albums = _upsert_albums(items, artist_ids, local_artists)
 
     rows: dict[tuple[str, str], Track] = {}
-    keys = []
-    for item in items:
-        kind, key = track_key(item)
-        keys.append((kind, key))
+    artist_lists: dict[tuple[str, str], list[dict]] = {}
+    keys = [track_key(item) for item in items]
+    for item, (kind, key) in zip(items, keys, strict=True):
         album = item.get("album") or {}
-        album_id = album_ids.get(album.get("id")) or local_album_ids.get(album.get("name"))
-        rows[(kind, key)] = _track_row(item, kind, key, album_id)
-        rows[(kind, key)].artist_list = item.get("artists") or []
-        rows[(kind, key)].updated_at = now
+        if album.get("id"):
+            album_id = album_ids.get(album["id"])
+        else:
+            album_id = local_albums.get(_local_album(item))
+        rows[(kind, key)] = _track_row(item, kind, key, album_id, now)
+        artist_lists[(kind, key)] = item.get("artists") or []
+
+    track_ids: dict[tuple[str, str], int] = {}
     for kind, unique in (("spotify", "spotify_id"), ("local", "local_key")):
         batch = [row for (k, _), row in rows.items() if k == kind]
-        if batch:
-            Track.objects.bulk_create(
-                batch, update_conflicts=True, unique_fields=[unique], update_fields=TRACK_FIELDS
-            )
-    spotify_keys = [key for kind, key in rows if kind == "spotify"]
-    local_keys = [key for kind, key in rows if kind == "local"]
-    track_ids = {
-        ("spotify", k): v
-        for k, v in Track.objects.filter(spotify_id__in=spotify_keys).values_list(
-            "spotify_id", "id"
+        if not batch:
+            continue
+        Track.objects.bulk_create(
+            batch, update_conflicts=True, unique_fields=[unique], update_fields=TRACK_FIELDS
         )
-    }
-    if local_keys:
-        track_ids.update(
-            {
-                ("local", k): v
-                for k, v in Track.objects.filter(local_key__in=local_keys).values_list(
-                    "local_key", "id"
-                )
-            }
-        )
+        found = values_by(Track, unique, [key for k, key in rows if k == kind])
+        track_ids.update({(kind, key): pk for key, pk in found.items()})
 
-    TrackArtist.objects.filter(track_id__in=track_ids.values()).delete()
-    links = []
-    for row_key, row in rows.items():
-        seen = set()
-        for position, artist in enumerate(row.artist_list):
-            artist_id = artist_ids.get(artist.get("id")) or local_artist_ids.get(artist.get("name"))
-            if artist_id and artist_id not in seen:
-                seen.add(artist_id)
-                links.append(
-                    TrackArtist(track_id=track_ids[row_key], artist_id=artist_id, position=position)
-                )
-    TrackArtist.objects.bulk_create(links)
+    _link_artists(track_ids, artist_lists, artist_ids, local_artists)
     return [track_ids[key] for key in keys]
+
+
+def _link_artists(track_ids: dict, artist_lists: dict, artist_ids: dict, local_artists: dict):
+    """Replace each track's artist links with the source's list, in its order."""
+    TrackArtist.objects.filter(track_id__in=list(track_ids.values())).delete()
+    links = []
+    for row_key, artists in artist_lists.items():
+        seen = set()
+        for artist in artists:
+            if artist.get("id"):
+                artist_id = artist_ids.get(artist["id"])
+            else:
+                artist_id = local_artists.get(artist.get("name") or "")
+            if artist_id and artist_id not in seen:
+                links.append(
+                    TrackArtist(
+                        track_id=track_ids[row_key], artist_id=artist_id, position=len(seen)
+                    )
+                )
+                seen.add(artist_id)
+    TrackArtist.objects.bulk_create(links)

@@ -1,0 +1,177 @@
+"""upsert_tracks: constant statements per batch, idempotent, faithful to Spotify's shapes."""
+
+import sqlite3
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from library.models import Album, AlbumArtist, Artist, Track, TrackArtist
+from library.services.catalog import upsert_tracks
+from library.tests.factories import local_track, spotify_track
+from spotify_auth.sandbox.data import build_catalog
+
+pytestmark = pytest.mark.django_db
+
+
+def artist_names(track_id: int) -> list[str]:
+    links = TrackArtist.objects.filter(track_id=track_id).order_by("position")
+    return list(links.values_list("artist__name", flat=True))
+
+
+def test_ten_and_five_hundred_tracks_cost_the_same_statements():
+    def statements(items):
+        with CaptureQueriesContext(connection) as captured:
+            upsert_tracks(items)
+        return len(captured)
+
+    small = statements([spotify_track(n, artists=2) for n in range(10)])
+    large = statements([spotify_track(n, artists=2) for n in range(1000, 1500)])
+    # savepoint, artists upsert + ids, albums upsert + ids, album artists, tracks upsert +
+    # ids, old artist links deleted, new links inserted, release
+    assert small == large == 11
+
+
+def test_a_second_upsert_of_the_same_tracks_changes_nothing():
+    items = [spotify_track(n, artists=2) for n in range(20)]
+    first = upsert_tracks(items)
+    counts = (Track.objects.count(), Artist.objects.count(), Album.objects.count())
+    links = set(TrackArtist.objects.values_list("track_id", "artist_id", "position"))
+
+    assert upsert_tracks(items) == first
+    assert (Track.objects.count(), Artist.objects.count(), Album.objects.count()) == counts
+    assert set(TrackArtist.objects.values_list("track_id", "artist_id", "position")) == links
+
+
+def test_ids_come_back_in_the_order_given_with_repeats():
+    items = [spotify_track(3), spotify_track(1), spotify_track(3), spotify_track(2)]
+    ids = upsert_tracks(items)
+    titles = [Track.objects.get(pk=pk).title for pk in ids]
+    assert titles == ["Song 3", "Song 1", "Song 3", "Song 2"]
+    assert ids[0] == ids[2]
+
+
+def test_an_upsert_updates_the_fields_spotify_changed():
+    [track_id] = upsert_tracks([spotify_track(5)])
+    changed = spotify_track(5, name="Song 5 (Remastered)", popularity=99, explicit=True)
+    changed["album"] = {**changed["album"], "name": "Record 5 (Deluxe)", "release_date": "2001"}
+    changed["artists"] = [{"id": "ar-new-000000000000000", "name": "Someone Else"}]
+
+    assert upsert_tracks([changed]) == [track_id]
+    track = Track.objects.select_related("album").get(pk=track_id)
+    assert (track.title, track.popularity, track.explicit) == ("Song 5 (Remastered)", 99, True)
+    assert track.album.name == "Record 5 (Deluxe)"
+    assert (track.album.release_year, track.album.release_date_precision) == (2001, "year")
+    assert artist_names(track_id) == ["Someone Else"]
+
+
+def test_spotify_fields_land_where_they_belong():
+    [track_id] = upsert_tracks([spotify_track(7, artists=2)])
+    track = Track.objects.select_related("album").get(pk=track_id)
+    assert track.spotify_id == "tr00000000000000000007"
+    assert (track.source, track.isrc, track.duration_ms) == ("spotify", "GBAYE0000007", 180_007)
+    assert (track.track_number, track.disc_number, track.popularity) == (8, 1, 7)
+    album = track.album
+    assert (album.name, album.album_type, str(album.release_date)) == (
+        "Record 7",
+        "album",
+        "1999-05-17",
+    )
+    assert album.cover_url == "https://img.example/7.jpg"
+    assert list(AlbumArtist.objects.filter(album=album).values_list("artist__name", flat=True)) == [
+        "Singer 7.0"
+    ]
+
+
+def test_many_artists_keep_their_order():
+    item = spotify_track(1, artists=6)
+    item["artists"].reverse()
+    [track_id] = upsert_tracks([item])
+    assert artist_names(track_id) == [f"Singer 1.{i}" for i in reversed(range(6))]
+
+
+def test_local_files_are_known_by_artist_album_title_and_duration():
+    items = [
+        local_track("Untitled #1", "Sigur Rós", "Demo Tapes", 412),
+        local_track("Untitled #1", "Sigur Rós", "Demo Tapes", 412),
+        local_track("Untitled #1", "Sigur Rós", "Demo Tapes", 413),  # another take
+        local_track("Tong Poo", "坂本龍一", "", 301),
+    ]
+    ids = upsert_tracks(items)
+    assert ids[0] == ids[1] != ids[2]
+    assert upsert_tracks(items) == ids  # and again: the same rows
+
+    track = Track.objects.select_related("album").get(pk=ids[0])
+    assert (track.source, track.spotify_id, track.popularity) == ("local", None, None)
+    assert (track.album.name, track.album.spotify_id) == ("Demo Tapes", None)
+    assert artist_names(ids[0]) == ["Sigur Rós"]
+    assert Track.objects.get(pk=ids[3]).album is None
+    assert Artist.objects.filter(name="Sigur Rós").count() == 1
+
+
+def test_id_less_albums_of_different_artists_stay_apart():
+    ids = upsert_tracks(
+        [
+            local_track("One", "Alpha", "Greatest Hits", 100),
+            local_track("Two", "Beta", "Greatest Hits", 100),
+            local_track("Three", "Alpha", "Greatest Hits", 100),
+        ]
+    )
+    albums = [Track.objects.get(pk=pk).album_id for pk in ids]
+    assert albums[0] == albums[2] != albums[1]
+
+
+def test_a_relinked_track_is_kept_under_the_id_the_user_saved():
+    item = spotify_track(9, linked_from={"id": "oldid00000000000000009"})
+    [track_id] = upsert_tracks([item])
+    assert Track.objects.get(pk=track_id).spotify_id == "oldid00000000000000009"
+    assert upsert_tracks([item]) == [track_id]
+
+
+def test_unicode_and_very_long_names_are_stored_whole_up_to_the_column_size():
+    name = "Ǆ🎵 " + "ß" * 300
+    item = spotify_track(4, name=name)
+    item["artists"] = [{"id": "ar-unicode-00000000001", "name": "坂本龍一 " + "é" * 300}]
+    item["album"]["name"] = "🎶" * 600
+    [track_id] = upsert_tracks([item])
+    track = Track.objects.select_related("album").get(pk=track_id)
+    assert track.title == name
+    assert artist_names(track_id) == ["坂本龍一 " + "é" * 300]
+    assert track.album.name == "🎶" * 500
+
+
+def test_two_thousand_tracks_in_one_call_all_arrive_in_order():
+    items = [spotify_track(n, artists=3, album=n // 10) for n in range(2000)]
+    ids = upsert_tracks(items)
+    assert len(set(ids)) == 2000 == Track.objects.count()
+    assert Track.objects.get(pk=ids[1234]).title == "Song 1234"
+    assert TrackArtist.objects.count() == 6000
+    assert Album.objects.count() == 200
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's parameter limit")
+def test_an_sqlite_built_with_the_old_999_parameter_limit_still_takes_big_batches():
+    connection.ensure_connection()
+    limit = sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
+    previous = connection.connection.setlimit(limit, 999)
+    try:
+        ids = upsert_tracks([spotify_track(n, artists=4) for n in range(600)])
+    finally:
+        connection.connection.setlimit(limit, previous)
+    assert len(set(ids)) == 600 == Track.objects.count()
+    assert artist_names(ids[599]) == [f"Singer 599.{i}" for i in range(4)]
+
+
+def test_the_sandbox_catalog_with_all_its_quirks_goes_in_whole():
+    catalog = build_catalog(seed=3, size=150)
+    items = [*catalog.tracks.values(), *catalog.local.values()]
+    ids = upsert_tracks(items)
+    relinked = [t for t in catalog.tracks.values() if t.get("linked_from")]
+    assert relinked, "the sandbox should include relinked tracks"
+    # a relinked track and its target are the same recording under two ids the user may hold
+    assert len(set(ids)) == len(catalog.tracks) + len(catalog.local)
+    assert Track.objects.filter(source="local").count() == len(catalog.local)
+    plain = [t for t in items if not t.get("linked_from") and not t.get("is_local")]
+    widest = max(plain, key=lambda t: len(t["artists"]))
+    assert len(widest["artists"]) > 2
+    assert artist_names(ids[items.index(widest)]) == [a["name"] for a in widest["artists"]]
