@@ -1,5 +1,6 @@
 """The job base: exclusive claims, backoff, outcomes, stale recovery, and /api/jobs/."""
 
+import itertools
 import threading
 from datetime import timedelta
 
@@ -12,8 +13,12 @@ from trackflow.jobs import services
 from trackflow.jobs.models import JobStatus
 
 
+_sources = itertools.count()
+
+
 def make_job(owner, **fields) -> ImportJob:
-    return ImportJob.objects.create(owner=owner, source="liked", **fields)
+    """A job of the simplest concrete kind; each its own source, as imports allow one each."""
+    return ImportJob.objects.create(owner=owner, source=f"playlist:{next(_sources)}", **fields)
 
 
 @pytest.mark.django_db(transaction=True)
