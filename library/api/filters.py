@@ -1,0 +1,91 @@
+"""Query parameters of the library's lists: one filter each, and stable ordering."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from rest_framework.filters import OrderingFilter
+
+from library.models import Album, AlbumArtist, Artist, Playlist, Track, TrackArtist, TrackTag
+from library.services.search import search_tracks
+
+
+class StableOrderingFilter(OrderingFilter):
+    """`ordering` as asked, then by id, so that pages never repeat or skip rows on ties."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if not {"id", "-id", "pk", "-pk"} & set(ordering):
+            ordering.append("id")
+        return ordering
+
+
+class TrackFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search", help_text="Words in the title, an artist or the album; an ISRC."
+    )
+    source = django_filters.ChoiceFilter(choices=Track.Source.choices)
+    artist = django_filters.NumberFilter(method="filter_artist", help_text="An artist id.")
+    album = django_filters.NumberFilter(field_name="album_id", help_text="An album id.")
+    has_audio = django_filters.BooleanFilter(method="filter_has_audio")
+    saved = django_filters.BooleanFilter(field_name="saved", help_text="In your Liked Songs.")
+    status = django_filters.ChoiceFilter(choices=Track.Status.choices)
+    tag = django_filters.CharFilter(method="filter_tag", help_text="One of your tags (any case).")
+    explicit = django_filters.BooleanFilter()
+    isrc = django_filters.CharFilter(method="filter_isrc")
+    spotify_id = django_filters.CharFilter()
+    youtube_id = django_filters.CharFilter()
+
+    class Meta:
+        model = Track
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        return search_tracks(queryset, value)
+
+    def filter_artist(self, queryset, name, value):
+        links = TrackArtist.objects.filter(artist_id=value, track=OuterRef("pk"))
+        return queryset.filter(Exists(links))
+
+    def filter_has_audio(self, queryset, name, value):
+        has = ~Q(audio_file="")
+        return queryset.filter(has if value else ~has)
+
+    def filter_tag(self, queryset, name, value):
+        tags = TrackTag.objects.filter(owner=self.request.user, name__iexact=value.strip())
+        return queryset.filter(Exists(tags.filter(track=OuterRef("pk"))))
+
+    def filter_isrc(self, queryset, name, value):
+        return queryset.filter(isrc=value.replace("-", "").strip().upper())
+
+
+class ArtistFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    spotify_id = django_filters.CharFilter()
+
+    class Meta:
+        model = Artist
+        fields: list[str] = []
+
+
+class AlbumFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    artist = django_filters.NumberFilter(method="filter_artist", help_text="An artist id.")
+    year = django_filters.NumberFilter(field_name="release_year")
+    spotify_id = django_filters.CharFilter()
+
+    class Meta:
+        model = Album
+        fields: list[str] = []
+
+    def filter_artist(self, queryset, name, value):
+        links = AlbumArtist.objects.filter(artist_id=value, album=OuterRef("pk"))
+        return queryset.filter(Exists(links))
+
+
+class PlaylistFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    readable = django_filters.BooleanFilter()
+    spotify_id = django_filters.CharFilter()
+
+    class Meta:
+        model = Playlist
+        fields: list[str] = []

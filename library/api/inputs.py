@@ -1,0 +1,190 @@
+"""What a client may send to create or change a track, checked at the edge.
+
+Artists and the album are given by id (`5` or `{"id": 5}`) or by name (`"Nina Simone"` or
+`{"name": "Nina Simone"}`); names go to id-less catalog rows. Spotify and YouTube ids are also
+accepted as URIs or links. `saved` and `tags` are the caller's own and never need permission.
+"""
+
+import re
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from library.models import Album, Artist, Track, TrackArtist
+from library.services.search import ISRC
+from library.services.tracks import SPOTIFY_OWNED
+
+SPOTIFY_ID = re.compile(
+    r"(?:spotify:track:|https?://open\.spotify\.com/(?:intl-[a-z-]+/)?track/)?"
+    r"([0-9A-Za-z]{22})(?:[?#].*)?"
+)
+YOUTUBE_ID = re.compile(
+    r"(?:https?://(?:www\.|m\.|music\.)?youtube\.com/(?:watch\?(?:[^#]*&)?v=|shorts/)"
+    r"|https?://youtu\.be/)?([A-Za-z0-9_-]{11})(?:[?&#].*)?"
+)
+
+
+def _extract(pattern: re.Pattern, value: str, what: str) -> str:
+    match = pattern.fullmatch(value.strip())
+    if not match:
+        raise serializers.ValidationError(f"not a {what}")
+    return match.group(1)
+
+
+REF_SCHEMA = {
+    "oneOf": [
+        {"type": "integer"},
+        {"type": "string"},
+        {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+    ]
+}
+
+
+def to_ref(data) -> int | str:
+    """An id (int) or a name (str) of an artist or album, from any of the accepted shapes."""
+    if isinstance(data, dict):
+        data = data.get("id", data.get("name"))
+    if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).strip():
+        raise serializers.ValidationError('give an id, a name, {"id": n} or {"name": "..."}')
+    return data.strip()[:500] if isinstance(data, str) else data
+
+
+@extend_schema_field({**REF_SCHEMA, "nullable": True})
+class RefField(serializers.Field):
+    def to_internal_value(self, data):
+        return to_ref(data)
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field({"type": "array", "items": REF_SCHEMA, "maxItems": 50})
+class RefListField(serializers.Field):
+    """A list of refs; problems are reported by index ("artists[2]")."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list) or len(data) > 50:
+            raise serializers.ValidationError("give a list of at most 50 artists")
+        refs, problems = [], []
+        for item in data:
+            try:
+                refs.append(to_ref(item))
+                problems.append([])
+            except serializers.ValidationError as error:
+                problems.append(error.detail)
+        if any(problems):
+            raise serializers.ValidationError(problems)
+        return refs
+
+    def to_representation(self, value):
+        return value
+
+
+class TrackInputSerializer(serializers.ModelSerializer):
+    artists = RefListField(required=False)
+    album = RefField(required=False, allow_null=True)
+    saved = serializers.BooleanField(required=False)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=100
+    )
+
+    class Meta:
+        model = Track
+        fields = [
+            "title",
+            "artists",
+            "album",
+            "duration_ms",
+            "isrc",
+            "spotify_id",
+            "youtube_id",
+            "source",
+            "explicit",
+            "popularity",
+            "disc_number",
+            "track_number",
+            "lyrics",
+            "status",
+            "saved",
+            "tags",
+        ]
+        extra_kwargs = {
+            "title": {"required": False},
+            "spotify_id": {"validators": [], "max_length": 300},  # a clash is a 409, not a 400
+            "youtube_id": {"validators": [], "max_length": 300},
+            "popularity": {"max_value": 100},
+            "disc_number": {"min_value": 1},
+        }
+
+    def validate_spotify_id(self, value):
+        return _extract(SPOTIFY_ID, value, "Spotify track id, URI or link") if value else None
+
+    def validate_youtube_id(self, value):
+        return _extract(YOUTUBE_ID, value, "YouTube video id or link") if value else None
+
+    def validate_isrc(self, value):
+        value = value.replace("-", "").strip().upper()
+        if value and not ISRC.match(value):
+            raise serializers.ValidationError("an ISRC is 12 characters, like USRC17607839")
+        return value
+
+    def validate_artists(self, refs):
+        ids = {ref for ref in refs if isinstance(ref, int)}
+        known = set(Artist.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if ids - known:  # errors listed by index, so that their paths read "artists[2]"
+            raise serializers.ValidationError(
+                [[f"no artist with id {r}"] if r in ids - known else [] for r in refs]
+            )
+        return refs
+
+    def validate_album(self, ref):
+        if isinstance(ref, int) and not Album.objects.filter(pk=ref).exists():
+            raise serializers.ValidationError(f"no album with id {ref}")
+        return ref
+
+    def validate(self, attrs):
+        if self.instance is None:
+            attrs = self._creating(attrs)
+        return attrs
+
+    def _creating(self, attrs):
+        if not (attrs.get("title") or "").strip():
+            raise serializers.ValidationError({"title": ["a track needs a title"]})
+        source = attrs.get("source") or _default_source(attrs)
+        if source == Track.Source.UPLOAD:
+            raise serializers.ValidationError(
+                {"source": ["uploads are made by POST /api/tracks/upload/"]}
+            )
+        needed = {Track.Source.SPOTIFY: "spotify_id", Track.Source.YOUTUBE: "youtube_id"}
+        if source in needed and not attrs.get(needed[source]):
+            raise serializers.ValidationError({needed[source]: [f"a {source} track needs one"]})
+        return {**attrs, "source": source}
+
+
+def _default_source(attrs: dict) -> str:
+    if attrs.get("spotify_id"):
+        return Track.Source.SPOTIFY
+    if attrs.get("youtube_id"):
+        return Track.Source.YOUTUBE
+    return Track.Source.LOCAL
+
+
+def refuse_spotify_owned(track: Track, catalog: dict) -> None:
+    """400 for each change to a field Spotify owns on a Spotify track (equal values pass)."""
+    if track.source != Track.Source.SPOTIFY:
+        return
+    changes = {**catalog["fields"], **{k: v for k, v in catalog.items() if k != "fields"}}
+    current = {name: getattr(track, name, None) for name in SPOTIFY_OWNED}
+    current["album"] = track.album_id
+    current["artists"] = list(
+        TrackArtist.objects.filter(track=track)
+        .order_by("position")
+        .values_list("artist_id", flat=True)
+    )
+    errors = {
+        name: ["set by Spotify on Spotify tracks; it changes with the next import"]
+        for name, value in changes.items()
+        if name in SPOTIFY_OWNED and value != current[name]
+    }
+    if errors:
+        raise serializers.ValidationError(errors)

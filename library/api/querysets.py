@@ -1,0 +1,89 @@
+"""The querysets behind the API: scoped to the user, shaped for a constant number of queries.
+
+A page of tracks costs four queries whatever its size: the count, the page (album joined,
+`saved` annotated), the artists of the page's tracks in order, and the user's tags on them.
+"""
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models.functions import Lower
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.request import Request
+
+from library.models import (
+    Album,
+    AlbumArtist,
+    Artist,
+    Playlist,
+    SavedTrack,
+    Track,
+    TrackArtist,
+    TrackTag,
+)
+from library.services.scope import library_tracks
+
+SCOPE = OpenApiParameter(
+    "scope", enum=["all"], description="Staff only: the whole catalog, not just your library."
+)
+
+
+def wants_everything(request: Request) -> bool:
+    """Staff asking for the whole catalog (`?scope=all`) rather than their own library."""
+    return bool(request.user.is_staff and request.query_params.get("scope") == "all")
+
+
+def visible_tracks(request: Request) -> QuerySet[Track]:
+    if wants_everything(request):
+        return Track.objects.all()
+    return library_tracks(request.user)
+
+
+def shaped_tracks(queryset: QuerySet[Track], user) -> QuerySet[Track]:
+    """Tracks with what TrackSerializer reads: album, ordered artists, `saved`, `my_tags`."""
+    return (
+        queryset.select_related("album")
+        .annotate(
+            saved=Exists(SavedTrack.objects.filter(user=user, track=OuterRef("pk"))),
+            release_year=F("album__release_year"),
+            album_name=F("album__name"),
+        )
+        .prefetch_related(
+            Prefetch(
+                "track_artists",
+                queryset=TrackArtist.objects.select_related("artist").order_by("position"),
+            ),
+            Prefetch(
+                "tags",
+                queryset=TrackTag.objects.filter(owner=user).order_by(Lower("name")),
+                to_attr="my_tags",
+            ),
+        )
+    )
+
+
+def visible_artists(request: Request) -> QuerySet[Artist]:
+    artists = Artist.objects.all()
+    if not wants_everything(request):
+        tracks = library_tracks(request.user).values("pk")
+        artists = artists.filter(
+            Exists(TrackArtist.objects.filter(artist=OuterRef("pk"), track__in=tracks))
+        )
+    return artists
+
+
+def visible_albums(request: Request) -> QuerySet[Album]:
+    albums = Album.objects.all()
+    if not wants_everything(request):
+        albums = albums.filter(pk__in=library_tracks(request.user).values("album_id"))
+    return albums.prefetch_related(
+        Prefetch(
+            "album_artists",
+            queryset=AlbumArtist.objects.select_related("artist").order_by("position"),
+        )
+    )
+
+
+def visible_playlists(request: Request) -> QuerySet[Playlist]:
+    playlists = Playlist.objects.all()
+    if not wants_everything(request):
+        playlists = playlists.filter(owner=request.user)
+    return playlists.annotate(track_count=Count("entries"))
