@@ -1,0 +1,63 @@
+"""Track actions: set status, add or remove a tag, queue downloads, all through services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+
+from library.models import Track
+from library.services import curation, tags
+
+
+class TrackActionForm(ActionForm):
+    """The action bar's extra inputs: the status to set, the tag to add or remove."""
+
+    status = forms.ChoiceField(
+        choices=[("", "status…"), *Track.Status.choices], required=False, label="Status"
+    )
+    tag = forms.CharField(required=False, max_length=100, label="Tag")
+
+
+def _ids(queryset) -> list[int]:
+    return list(queryset.values_list("pk", flat=True))
+
+
+@admin.action(description="Set the status chosen beside the action")
+def set_status(modeladmin, request, queryset):
+    wanted = request.POST.get("status", "")
+    if wanted not in Track.Status.values:
+        modeladmin.message_user(request, "Choose a status first.", messages.ERROR)
+        return
+    changed = curation.set_status(_ids(queryset), wanted)
+    modeladmin.message_user(request, f"{changed} track(s) set to {wanted}.")
+
+
+@admin.action(description="Add your tag typed beside the action")
+def add_tag(modeladmin, request, queryset):
+    _change_tag(modeladmin, request, queryset, tags.add_tag, "added to")
+
+
+@admin.action(description="Remove your tag typed beside the action")
+def remove_tag(modeladmin, request, queryset):
+    _change_tag(modeladmin, request, queryset, tags.remove_tag, "removed from")
+
+
+def _change_tag(modeladmin, request, queryset, change, verb: str) -> None:
+    try:
+        count = change(request.user, _ids(queryset), request.POST.get("tag", ""))
+    except ValueError as problem:
+        modeladmin.message_user(request, f"{str(problem).capitalize()}.", messages.ERROR)
+        return
+    modeladmin.message_user(request, f"Tag {verb} {count} track(s).")
+
+
+@admin.action(description="Queue downloads of the selected tracks")
+def queue_download(modeladmin, request, queryset):
+    from downloads.services import queue_downloads  # imported late: downloads imports library
+
+    wanted = _ids(queryset)
+    jobs = queue_downloads(request.user, wanted, force=False)
+    skipped = len(wanted) - len(jobs)
+    modeladmin.message_user(
+        request,
+        f"{len(jobs)} download(s) queued; {skipped} skipped (already downloaded or in the queue).",
+    )

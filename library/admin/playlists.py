@@ -1,0 +1,90 @@
+"""Playlists with their ordered entries, and the per-user rows: saves, tags, enrichments."""
+
+from django.contrib import admin
+from django.db.models import Count
+
+from library.admin.widgets import URL_FIELDS, PreloadedInlineForm
+from library.models import Playlist, PlaylistEntry, SavedTrack, TrackEnrichment, TrackTag
+
+PLAYLIST_FROM_SPOTIFY = [
+    "name",
+    "description",
+    "spotify_id",
+    "snapshot_id",
+    "spotify_owner_id",
+    "spotify_owner_name",
+    "public",
+    "collaborative",
+    "image_url",
+]
+
+
+class EntryForm(PreloadedInlineForm):
+    preload_field = "track"
+
+
+class PlaylistEntryInline(admin.TabularInline):
+    """Entries in playlist order; duplicates are allowed, positions are unique."""
+
+    model = PlaylistEntry
+    form = EntryForm
+    fields = ["position", "track", "added_at"]
+    autocomplete_fields = ["track"]
+    ordering = ["position"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("track")
+
+
+@admin.register(Playlist)
+class PlaylistAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
+    list_display = ["name", "owner", "track_count", "readable", "public", "imported_at"]
+    list_select_related = ["owner"]
+    list_filter = ["readable", "public", "collaborative"]
+    search_fields = ["name", "=spotify_id", "owner__username"]
+    autocomplete_fields = ["owner"]
+    readonly_fields = ["imported_at", "created_at", "updated_at"]
+    inlines = [PlaylistEntryInline]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(track_count=Count("entries"))
+
+    def get_readonly_fields(self, request, obj=None):
+        spotify = PLAYLIST_FROM_SPOTIFY if obj and obj.spotify_id else []
+        return [*self.readonly_fields, *spotify]
+
+    @admin.display(ordering="track_count")
+    def track_count(self, playlist: Playlist) -> int:
+        return playlist.track_count
+
+
+@admin.register(SavedTrack)
+class SavedTrackAdmin(admin.ModelAdmin):
+    list_display = ["track", "user", "added_at"]
+    list_select_related = ["track", "user"]
+    search_fields = ["track__title", "user__username"]
+    autocomplete_fields = ["track", "user"]
+    date_hierarchy = "added_at"
+    show_full_result_count = False
+
+
+@admin.register(TrackTag)
+class TrackTagAdmin(admin.ModelAdmin):
+    list_display = ["name", "track", "owner", "created_at"]
+    list_select_related = ["track", "owner"]
+    search_fields = ["name", "track__title", "owner__username"]
+    autocomplete_fields = ["track", "owner"]
+    show_full_result_count = False
+
+
+@admin.register(TrackEnrichment)
+class TrackEnrichmentAdmin(admin.ModelAdmin):
+    list_display = ["track", "provider", "fetched_at"]
+    list_select_related = ["track"]
+    list_filter = ["provider"]
+    search_fields = ["track__title", "=provider"]
+    autocomplete_fields = ["track"]
+    show_full_result_count = False
