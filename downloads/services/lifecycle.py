@@ -76,7 +76,9 @@ def recover(older_than: timedelta | None = None) -> tuple[int, int]:
     A job or file is stale when untouched for `older_than` (JOB_STALE_SECONDS by default):
     live downloads write to both more often than that. Returns (jobs recovered, files removed).
     """
-    age = older_than or timedelta(seconds=settings.JOB_STALE_SECONDS)
+    if older_than is None:
+        older_than = timedelta(seconds=settings.JOB_STALE_SECONDS)
+    age = max(older_than, timedelta(milliseconds=1))  # the job base reads 0 as "the default"
     recovered = jobs.recover_stale(DownloadJob, older_than=age)
     root = library_root()
     removed = clean_partials(root, older_than=age.total_seconds()) if root.is_dir() else []

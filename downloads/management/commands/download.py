@@ -1,0 +1,60 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from downloads import services
+from downloads.management.watch import watch
+from library.models import Track
+from trackflow.jobs.models import JobStatus
+
+
+class Command(BaseCommand):
+    help = "Queue downloads of tracks, a playlist or a rule's result; --wait shows progress bars."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--user", required=True, help="whose downloads these are (username)")
+        source = parser.add_mutually_exclusive_group(required=True)
+        source.add_argument("--track", type=int, nargs="+", metavar="ID", help="track ids")
+        source.add_argument("--playlist", type=int, metavar="ID", help="a playlist of the user's")
+        source.add_argument("--rule", type=int, metavar="ID", help="a rule set of the user's")
+        parser.add_argument("--force", action="store_true", help="download finished tracks again")
+        parser.add_argument("--wait", action="store_true", help="wait, with progress bars")
+
+    def handle(self, *args, **options) -> None:
+        user = get_user_model().objects.filter(username=options["user"]).first()
+        if user is None:
+            raise CommandError(f"no user {options['user']!r}: check the name, or create the user")
+        wanted = self.tracks(user, options)
+        jobs = services.queue_downloads(user, wanted, force=options["force"])
+        skipped = len(wanted) - len(jobs)
+        note = f"; {skipped} already queued or downloaded (--force to download again)"
+        self.stdout.write(f"queued {len(jobs)} download(s){note if skipped else ''}")
+        if options["wait"] and jobs:
+            self.wait([job.pk for job in jobs])
+
+    def tracks(self, user, options: dict) -> list[int]:
+        try:
+            wanted = services.requested_track_ids(
+                user,
+                track_ids=options["track"],
+                playlist_id=options["playlist"],
+                rule_id=options["rule"],
+            )
+        except services.NotFound as error:
+            raise CommandError(str(error)) from None
+        known = set(Track.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        unknown = [str(pk) for pk in wanted if pk not in known]
+        if unknown:
+            raise CommandError(f"no track with id {', '.join(unknown)}")
+        return wanted
+
+    def wait(self, job_ids: list) -> None:
+        rows = watch(job_ids, out=self.stderr._out)
+        bad = [row for row in rows if row["status"] != JobStatus.COMPLETED]
+        if bad:
+            first = bad[0]
+            reason = first["error"] or first["status"]
+            raise CommandError(
+                f"{len(bad)} of {len(rows)} download(s) did not complete; "
+                f"'{first['track__title']}': {reason}"
+            )
+        self.stdout.write(f"downloaded {len(rows)} track(s)")

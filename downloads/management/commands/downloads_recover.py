@@ -1,0 +1,29 @@
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+
+from downloads import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Requeue downloads left running by a worker that died, and remove the partial files "
+        "such workers left under MEDIA_ROOT/library (also runs on a schedule)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--older-than",
+            type=float,
+            metavar="SECONDS",
+            help="how long a job or file must be untouched to count as abandoned "
+            "(default: JOB_STALE_SECONDS)",
+        )
+
+    def handle(self, *args, **options) -> None:
+        seconds = options["older_than"]
+        if seconds is not None and seconds < 0:
+            raise CommandError(f"--older-than must be 0 or more seconds, got {seconds:g}")
+        age = timedelta(seconds=seconds) if seconds is not None else None
+        jobs, files = services.recover(older_than=age)
+        self.stdout.write(f"recovered {jobs} stalled download(s), removed {files} partial file(s)")
