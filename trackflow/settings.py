@@ -450,3 +450,12 @@ SPOTIFY_REQUEST_TIMEOUT = env_int("SPOTIFY_REQUEST_TIMEOUT", 15, minimum=1)
 SPOTIFY_MAX_INLINE_WAIT = env_int("SPOTIFY_MAX_INLINE_WAIT", 5, minimum=0)
 SPOTIFY_SERVER_RETRIES = env_int("SPOTIFY_SERVER_RETRIES", 3, minimum=0)
 SPOTIFY_RETRY_BACKOFF_MS = env_int("SPOTIFY_RETRY_BACKOFF_MS", 500, minimum=0)
+
+# --- library ---
+# A track's curation status and a job's state are both fields named "status": name their
+# OpenAPI enums apart, or drf-spectacular warns (and check --deploy with it).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "TrackStatusEnum": "library.models.Track.Status",
+    "JobStatusEnum": "trackflow.jobs.models.JobStatus",
+}
