@@ -9,6 +9,7 @@ from spotify_auth import oauth
 from spotify_auth.models import SpotifyAccount
 
 SANDBOX_USER = "sandbox-user"
+CLIENT = ("sandbox-client", "sandbox-secret")
 
 
 @pytest.fixture(autouse=True)
@@ -77,3 +78,24 @@ def after_requests(sandbox, template: str, count: int, action) -> None:
                 action()
 
     sandbox.stats.record = hooked
+
+
+@pytest.fixture
+def make_sandbox(settings):
+    """Sandboxes of any size, pointed at like the project's `sandbox` fixture."""
+    from spotify_auth.sandbox import create_app, start
+
+    stops = []
+
+    def make(**sizes):
+        app = create_app(**{"seed": 1, **sizes})
+        app.base_url, stop = start(app)
+        stops.append(stop)
+        settings.SPOTIFY_API_URL = f"{app.base_url}/v1"
+        settings.SPOTIFY_ACCOUNTS_URL = f"{app.base_url}/accounts"
+        settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET = CLIENT
+        return app
+
+    yield make
+    for stop in stops:
+        stop()

@@ -1,0 +1,71 @@
+"""The import's database cost: a constant number of queries per page, whatever the page holds.
+
+Counted inside the test's transaction, so each atomic block shows as SAVEPOINT ... RELEASE.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from spotify_auth import importer
+from spotify_auth.importer import writes
+from spotify_auth.models import ImportJob
+from spotify_auth.sandbox.library import Entry
+from trackflow.jobs.services import claim
+
+from .conftest import connect_account
+
+pytestmark = pytest.mark.django_db
+
+# The catalog upsert (library.services.catalog) of one page of ordinary tracks: SAVEPOINT,
+# INSERT + SELECT of artists, of albums, of tracks, INSERT of album artists, DELETE + INSERT
+# of track artists, RELEASE.
+CATALOG = 11
+# A liked page: SAVEPOINT; the catalog; SAVEPOINT, INSERT, RELEASE of SavedTrack (library's
+# save_tracks); DELETE of the un-liked in the page's span; UPDATE of the cursor; RELEASE;
+# the heartbeat's UPDATE.
+LIKED_PAGE = 1 + CATALOG + 3 + 1 + 1 + 1 + 1
+# Once per liked job: the account (for the client, and for the fingerprint), the user, and
+# the fingerprint cleared before the first page and stored after the last.
+LIKED_JOB = 5
+# A playlist page: SAVEPOINT; the catalog; SELECT of the page's slots; INSERT of new slots;
+# UPDATE of the cursor; RELEASE; the heartbeat's UPDATE.
+PLAYLIST_PAGE = 1 + CATALOG + 1 + 1 + 1 + 1 + 1
+# Once per playlist job asked for by id: the account, the playlist row (none yet), then after
+# its snapshot is read the SELECT + INSERT of the row, and at the end the DELETE of slots
+# past the end and the UPDATE of its snapshot.
+PLAYLIST_JOB = 6
+
+
+def _count(sandbox, user, source: str) -> int:
+    connect_account(sandbox, user)
+    job, _ = writes.create_job(user.pk, source)
+    assert claim(ImportJob, job.pk)
+    job.refresh_from_db()
+    with CaptureQueriesContext(connection) as captured:
+        importer.work(job)
+    return len(captured)
+
+
+@pytest.mark.parametrize(("liked", "pages"), [(2, 1), (50, 1), (150, 3)])
+def test_liked_songs_cost_the_same_queries_per_page_for_2_or_50_tracks(
+    make_sandbox, owner, liked, pages
+):
+    sandbox = make_sandbox(liked=liked, playlists=0)
+
+    assert _count(sandbox, owner, "liked") == LIKED_JOB + pages * LIKED_PAGE
+
+
+@pytest.mark.parametrize(("size", "pages"), [(2, 1), (50, 1), (150, 3)])
+def test_playlist_entries_cost_the_same_queries_per_page_for_2_or_50_entries(
+    make_sandbox, owner, size, pages
+):
+    sandbox = make_sandbox(liked=0, playlists=1, playlist_size=200)
+    playlist = sandbox.state.playlist(sandbox.state.followed["sandbox-user"][0])
+    pool = sandbox.state.catalog.pool
+    playlist.entries = [Entry(f"spotify:track:{t}", "2024-01-01T00:00:00Z", "x") for t in pool]
+    del playlist.entries[size:]
+
+    count = _count(sandbox, owner, f"playlist:{playlist.id}")
+
+    assert count == PLAYLIST_JOB + pages * PLAYLIST_PAGE
