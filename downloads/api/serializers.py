@@ -90,7 +90,7 @@ class CreateDownloadsSerializer(serializers.Serializer):
         return value
 
 
-class QueuedSerializer(serializers.Serializer):
+class QueuedDownloadsSerializer(serializers.Serializer):
     jobs = DownloadJobSerializer(many=True)
     skipped = serializers.ListField(
         child=serializers.IntegerField(),
@@ -98,5 +98,5 @@ class QueuedSerializer(serializers.Serializer):
     )
 
 
-class RetriedSerializer(serializers.Serializer):
+class RetriedDownloadsSerializer(serializers.Serializer):
     retried = serializers.IntegerField()

@@ -10,8 +10,8 @@ from downloads.api.filters import DownloadJobFilter
 from downloads.api.serializers import (
     CreateDownloadsSerializer,
     DownloadJobSerializer,
-    QueuedSerializer,
-    RetriedSerializer,
+    QueuedDownloadsSerializer,
+    RetriedDownloadsSerializer,
 )
 from downloads.models import DownloadJob
 from library.models import TrackArtist
@@ -29,11 +29,11 @@ SCOPE = OpenApiParameter("scope", enum=["all"], description="staff only: every u
     retry=extend_schema(parameters=[JOB_ID], request=None),
     create=extend_schema(
         request=CreateDownloadsSerializer,
-        responses={201: QueuedSerializer, 200: QueuedSerializer},
+        responses={201: QueuedDownloadsSerializer, 200: QueuedDownloadsSerializer},
         description="Queue downloads; 201 when jobs were made, 200 when every track was "
         "already queued or downloaded.",
     ),
-    retry_failed=extend_schema(request=None, responses={202: RetriedSerializer}),
+    retry_failed=extend_schema(request=None, responses={202: RetriedDownloadsSerializer}),
 )
 class DownloadJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Download jobs: queue tracks, a playlist or a rule's result; watch, cancel, retry."""
@@ -71,7 +71,7 @@ class DownloadJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             "skipped": [pk for pk in wanted if pk not in queued],
         }
         code = status.HTTP_201_CREATED if jobs else status.HTTP_200_OK
-        return Response(QueuedSerializer(answer).data, status=code)
+        return Response(QueuedDownloadsSerializer(answer).data, status=code)
 
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):

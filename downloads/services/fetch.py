@@ -41,6 +41,7 @@ from trackflow.jobs.models import JobStatus
 from trackflow.jobs.services import JobCancelled, PermanentFailure, RetryLater
 
 log = logging.getLogger(__name__)
+MAX_RETRY_AFTER = timedelta(days=1)  # a source's "come back in a year" is taken as a day
 
 
 def download(job: DownloadJob) -> str:
@@ -84,7 +85,8 @@ def job_error(error: DownloadError) -> Exception:
     if not error.retryable:
         return PermanentFailure(error.message)
     if error.retry_after is not None:
-        when = timezone.now() + timedelta(seconds=max(error.retry_after, 1))
+        wait = min(timedelta(seconds=max(error.retry_after, 1)), MAX_RETRY_AFTER)
+        when = timezone.now() + wait
         return RetryLater(when, f"{error.message}; trying again at {when:%H:%M:%S}")
     return error  # retried with backoff
 

@@ -1,6 +1,9 @@
 """Queueing downloads: one job per track that needs one, never two at once, in order."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from downloads import services
 from downloads.models import DownloadJob
@@ -99,3 +102,31 @@ def test_another_users_playlist_is_not_found(owner, stranger):
     with pytest.raises(services.NotFound, match=f"no playlist {playlist.pk} of yours"):
         services.queue_playlist(stranger, playlist.pk)
     assert not DownloadJob.objects.exists()
+
+
+def test_next_pending_is_the_oldest_due_job_and_is_claimed_once(owner):
+    now = timezone.now()
+    later = make_job(owner, make_track(), run_after=now + timedelta(minutes=5))
+    newer = make_job(owner, make_track(), created_at=now - timedelta(minutes=1))
+    older = make_job(owner, make_track(), created_at=now - timedelta(minutes=2))
+    DownloadJob.objects.filter(pk__in=[older.pk, newer.pk]).update(run_after=now)
+
+    assert services.next_pending() == older
+    claimed = services.claim_next()
+
+    assert claimed == older and (claimed.status, claimed.attempts) == (JobStatus.RUNNING, 1)
+    assert services.next_pending() == newer
+    assert services.claim_next() == newer
+    assert services.claim_next() is None  # `later` is not due yet
+    assert DownloadJob.objects.get(pk=later.pk).status == JobStatus.PENDING
+
+
+def test_a_users_jobs_are_listed_newest_first_and_found_by_id(owner, stranger):
+    first = make_job(owner, make_track(), created_at=timezone.now() - timedelta(minutes=1))
+    second = make_job(owner, make_track(), status=JobStatus.FAILED)
+
+    assert list(services.list_jobs(owner)) == [second, first]
+    assert list(services.list_jobs(owner, status="failed")) == [second]
+    assert services.get_job(owner, first.pk) == first
+    with pytest.raises(DownloadJob.DoesNotExist):
+        services.get_job(stranger, first.pk)
