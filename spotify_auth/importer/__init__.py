@@ -7,7 +7,7 @@
 Spotify, and spawns one `playlist:<id>` job per playlist whose snapshot_id changed.
 """
 
-from .queueing import queue, work
+from .queueing import queue, run_now, work
 from .sources import ALL_PLAYLISTS, LIKED, parse_source
 
-__all__ = ["ALL_PLAYLISTS", "LIKED", "parse_source", "queue", "work"]
+__all__ = ["ALL_PLAYLISTS", "LIKED", "parse_source", "queue", "run_now", "work"]

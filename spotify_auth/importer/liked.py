@@ -17,12 +17,12 @@ from django.db import transaction
 
 from library.services.catalog import upsert_tracks
 from library.services.saved import save_tracks
-from trackflow.jobs.services import heartbeat
 
 from ..client import PAGE_SIZE
 from ..models import ImportJob, SpotifyAccount
 from . import writes
 from .items import keepable, parse_time, skipped_note
+from .progress import report
 
 MAX_RESTARTS = 3
 
@@ -59,7 +59,7 @@ def _read(job: ImportJob, client) -> str:
             cursor = _save_page(job, items, cursor, counts, last)
             cursor["offset"] = offset = offset + len(items)
             writes.save_cursor(job, cursor, counts)
-        heartbeat(job, offset / total if total else 1.0, f"Liked Songs: {offset} of {total}")
+        report(job, offset, total, f"Liked Songs: {offset} of {total}")
         if last:
             break
     SpotifyAccount.objects.filter(pk=account.pk).update(liked_fingerprint=cursor["fingerprint"])

@@ -13,13 +13,13 @@ from django.db import transaction
 
 from library.models import Playlist
 from library.services.catalog import upsert_tracks
-from trackflow.jobs.services import heartbeat
 
 from ..client import ITEM_FIELDS
 from ..errors import SpotifyApiError
 from ..models import ImportJob
 from . import writes
 from .items import entry_target, keepable, parse_time, skipped_note
+from .progress import report
 from .sources import PLAYLIST_PREFIX, playlist_id
 
 UNREADABLE = (
@@ -37,8 +37,7 @@ def import_playlist_list(job: ImportJob, client, spawn: Callable[[list[ImportJob
             fields = {key: writes.playlist_fields(data) for key, data in found.items()}
             stored.update(writes.upsert_playlists(job.owner_id, fields))
         listed.update(found)
-        total = page["total"]
-        heartbeat(job, len(listed) / total if total else 1.0, f"listing playlists: {len(listed)}")
+        report(job, len(listed), page["total"], f"listing playlists: {len(listed)}")
     removed = writes.remove_playlists_gone(job.owner_id, set(listed))
     due = [key for key, data in listed.items() if job.force or _stale(stored[key], data)]
     children = []
@@ -89,9 +88,7 @@ def _read_entries(job: ImportJob, client, playlist: Playlist, cursor: dict, coun
                 offset += len(page["items"])
                 cursor.update(offset=offset, total=page["total"])
                 writes.save_cursor(job, cursor, counts)
-            total = page["total"]
-            progress = offset / total if total else 1.0
-            heartbeat(job, progress, f"“{playlist.name}”: {offset} of {total}")
+            report(job, offset, page["total"], f"“{playlist.name}”: {offset} of {page['total']}")
     except SpotifyApiError as exc:
         if exc.http_status != 403:
             raise

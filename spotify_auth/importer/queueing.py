@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from trackflow.jobs import services
 from trackflow.jobs.services import enqueue
 
 from ..client import for_user
@@ -15,11 +16,7 @@ from .sources import ALL_PLAYLISTS, LIKED
 
 def queue(user, sources: list[str], force: bool = False) -> list[ImportJob]:
     """One job per source (canonical, see parse_source); an active one is reused."""
-    account = SpotifyAccount.objects.filter(user=user).first()
-    if account is None:
-        raise ReconnectRequired("connect Spotify first")
-    if account.status != SpotifyAccount.Status.CONNECTED:
-        raise ReconnectRequired(f"reconnect Spotify: {account.status_reason or 'access lost'}")
+    _check_connected(user)
     jobs = []
     for source in dict.fromkeys(sources):
         job, created = writes.create_job(user.pk, source, force)
@@ -27,6 +24,29 @@ def queue(user, sources: list[str], force: bool = False) -> list[ImportJob]:
             enqueue(job)
         jobs.append(job)
     return jobs
+
+
+def run_now(user, sources: list[str], force: bool = False) -> list[ImportJob]:
+    """The same jobs, run in this process (claimed and recorded as a worker would), the
+    playlist jobs that `all-playlists` spawns included; returns them all, finished."""
+    _check_connected(user)
+    pending = [writes.create_job(user.pk, s, force)[0] for s in dict.fromkeys(sources)]
+    finished = []
+    while pending:
+        job, spawned = pending.pop(0), []
+        services.run(ImportJob, job.pk, lambda j, spawned=spawned: work(j, spawn=spawned.extend))
+        job.refresh_from_db()
+        finished.append(job)
+        pending.extend(spawned)
+    return finished
+
+
+def _check_connected(user) -> None:
+    account = SpotifyAccount.objects.filter(user=user).first()
+    if account is None:
+        raise ReconnectRequired("connect Spotify first")
+    if account.status != SpotifyAccount.Status.CONNECTED:
+        raise ReconnectRequired(f"reconnect Spotify: {account.status_reason or 'access lost'}")
 
 
 def enqueue_all(jobs: list[ImportJob]) -> None:

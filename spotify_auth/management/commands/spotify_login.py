@@ -1,0 +1,43 @@
+import sys
+from urllib.parse import parse_qsl, urlsplit
+
+from django.contrib.auth import get_user_model
+from django.core.management import BaseCommand, CommandError
+
+from spotify_auth import oauth
+
+
+class Command(BaseCommand):
+    help = (
+        "Connect a user's Spotify account without the web page: prints the authorize URL, "
+        "then reads the address the browser was sent back to, pasted on stdin."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--user", required=True, help="TrackFlow username")
+
+    def handle(self, *args, user: str, **options):
+        owner = get_user_model().objects.filter(username=user).first()
+        if owner is None:
+            raise CommandError(f"no TrackFlow user {user!r}")
+        problem = oauth.redirect_uri_problem()
+        if problem:
+            raise CommandError(problem)
+        session: dict = {}
+        self.stdout.write(
+            "1. Open this address in a browser and approve access:\n\n"
+            f"   {oauth.start(session)}\n\n"
+            "2. The browser is sent to the redirect URI (the page may not load: that is fine).\n"
+            "   Paste the full address from its address bar here, then press Enter:"
+        )
+        pasted = sys.stdin.readline().strip()
+        if not pasted:
+            raise CommandError("no address pasted; nothing was stored")
+        params = dict(parse_qsl(urlsplit(pasted).query))
+        try:
+            oauth.check_state(session, params.get("state"))
+            account = oauth.finish(owner, params)
+        except oauth.OAuthFailed as exc:
+            raise CommandError(str(exc)) from None
+        name = account.display_name or account.spotify_user_id
+        self.stdout.write(self.style.SUCCESS(f"Connected {user} to Spotify as {name}."))
