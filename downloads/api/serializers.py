@@ -74,11 +74,25 @@ class CreateDownloadsSerializer(serializers.Serializer):
     playlist_id = serializers.IntegerField(required=False, min_value=1)
     rule_id = serializers.IntegerField(required=False, min_value=1)
     force = serializers.BooleanField(default=False)
+    backend = serializers.ChoiceField(
+        choices=DownloadJob.Backend.choices,
+        required=False,
+        help_text="Default: the server's DOWNLOAD_BACKEND.",
+    )
+    url = serializers.URLField(
+        required=False,
+        max_length=2000,
+        help_text="Fetch this instead of looking the track up (with exactly one track id).",
+    )
 
     def validate(self, data: dict) -> dict:
         given = [name for name in self.SOURCES if data.get(name) not in (None, [])]
         if len(given) != 1:
             raise serializers.ValidationError("give one of track_ids, playlist_id or rule_id")
+        if data.get("url") and len(set(data.get("track_ids") or ())) != 1:
+            raise serializers.ValidationError(
+                {"url": "a url goes with exactly one track id in track_ids"}
+            )
         return data
 
     def validate_track_ids(self, value: list[int]) -> list[int]:

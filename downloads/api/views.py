@@ -63,11 +63,19 @@ class DownloadJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         except services.NotFound as error:
             path = "playlist_id" if sources["playlist_id"] is not None else "rule_id"
             raise validation_error(path, str(error)) from None
-        jobs = services.queue_downloads(request.user, wanted, force=body.validated_data["force"])
+        data = body.validated_data
+        jobs = services.queue_tracks(
+            request.user,
+            wanted,
+            force=data["force"],
+            backend=data.get("backend"),
+            url=data.get("url", ""),
+        )
         queued = {job.track_id for job in jobs}
         rows = self.get_queryset().filter(pk__in=[job.pk for job in jobs])
+        order = {pk: index for index, pk in enumerate(wanted)}
         answer = {
-            "jobs": sorted(rows, key=lambda job: wanted.index(job.track_id)),
+            "jobs": sorted(rows, key=lambda job: order[job.track_id]),
             "skipped": [pk for pk in wanted if pk not in queued],
         }
         code = status.HTTP_201_CREATED if jobs else status.HTTP_200_OK

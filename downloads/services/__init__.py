@@ -17,6 +17,7 @@ from downloads.services.queue import (
     queue_downloads,
     queue_playlist,
     queue_rule,
+    queue_tracks,
     requested_track_ids,
     tracks_needing_download,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "queue_downloads",
     "queue_playlist",
     "queue_rule",
+    "queue_tracks",
     "record_progress",
     "requested_track_ids",
     "recover",

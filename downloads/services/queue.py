@@ -22,12 +22,27 @@ def queue_downloads(user, track_ids: Iterable[int], *, force: bool = False) -> l
 
     Skipped: ids not in the catalog; tracks with a pending or running job (whoever asked:
     two jobs would write one file), even with `force`; tracks with a completed job whose file
-    is still there, unless `force`.
+    is still there, unless `force`. The backend is DOWNLOAD_BACKEND.
     """
+    return queue_tracks(user, track_ids, force=force)
+
+
+def queue_tracks(
+    user,
+    track_ids: Iterable[int],
+    *,
+    force: bool = False,
+    backend: str | None = None,
+    url: str = "",
+) -> list[DownloadJob]:
+    """queue_downloads with a chosen backend and, for one track, the URL to fetch it from."""
     wanted = list(dict.fromkeys(int(track_id) for track_id in track_ids))
+    if url and len(wanted) != 1:
+        raise ValueError("a download URL is for exactly one track")
     jobs: list[DownloadJob] = []
     for start in range(0, len(wanted), CHUNK):
-        jobs += _queue_chunk(user, wanted[start : start + CHUNK], force)
+        chunk = wanted[start : start + CHUNK]
+        jobs += _queue_chunk(user, chunk, force, backend or settings.DOWNLOAD_BACKEND, url)
     return jobs
 
 
@@ -84,10 +99,11 @@ def tracks_needing_download(track_ids: list[int], *, force: bool = False) -> lis
     return [pk for pk in track_ids if pk in known and pk not in busy and pk not in done]
 
 
-def _queue_chunk(user, track_ids: list[int], force: bool) -> list[DownloadJob]:
-    backend = settings.DOWNLOAD_BACKEND
+def _queue_chunk(
+    user, track_ids: list[int], force: bool, backend: str, url: str
+) -> list[DownloadJob]:
     new = [
-        DownloadJob(owner=user, track_id=pk, backend=backend)
+        DownloadJob(owner=user, track_id=pk, backend=backend, url=url)
         for pk in tracks_needing_download(track_ids, force=force)
     ]
     if not new:

@@ -36,6 +36,37 @@ def test_download_queues_the_tracks_of_a_user(owner):
 
 
 @pytest.mark.django_db
+def test_download_takes_a_url_and_a_backend_for_one_track(owner):
+    one, two = make_track(), make_track()
+
+    out, _ = run(
+        "download",
+        "--user",
+        "owner",
+        "--track",
+        str(one.pk),
+        "--backend",
+        "ytdlp",
+        "--url",
+        "https://example.org/watch?v=1",
+    )
+
+    job = DownloadJob.objects.get(track=one)
+    assert (job.backend, job.url) == ("ytdlp", "https://example.org/watch?v=1")
+    with pytest.raises(CommandError, match="--url goes with exactly one --track"):
+        run(
+            "download",
+            "--user",
+            "owner",
+            "--track",
+            str(one.pk),
+            str(two.pk),
+            "--url",
+            "http://x.test/",
+        )
+
+
+@pytest.mark.django_db
 def test_download_queues_a_playlist(owner):
     playlist = make_playlist(owner, [make_track(), make_track()])
 
@@ -56,9 +87,13 @@ def test_download_queues_a_playlist(owner):
         (["--user", "owner", "--playlist", "999999"], "no playlist 999999 of yours"),
         (["--user", "owner"], "one of the arguments --track --playlist --rule is required"),
         (["--user", "owner", "--track", "1", "--playlist", "2"], "not allowed with argument"),
+        (["--user", "owner", "--track", "1", "--backend", "ftp"], "invalid choice: 'ftp'"),
+        (["--user", "owner", "--track", "TRACK", "--url", "/etc/passwd"], "--url must be an http"),
     ],
 )
 def test_download_refuses_bad_input_in_one_line(owner, args, message):
+    track = make_track()
+    args = [str(track.pk) if arg == "TRACK" else arg for arg in args]
     with pytest.raises(CommandError, match=message) as error:
         run("download", *args)
     assert "\n" not in str(error.value)

@@ -86,3 +86,15 @@ def test_no_good_candidate_fails_with_no_match_found(owner, media, search):
         "no match found for 'Daft Punk - Get Lucky'",
     )
     assert media.hits["/long.mp3"] == 0
+
+
+def test_a_direct_url_goes_through_ytdlp_without_a_search(owner, media, settings):
+    track = make_track(("Daft Punk",), title="Get Lucky")
+    url = media.add("/song.mp3", SONG)
+
+    [job] = services.queue_tracks(owner, [track.pk], backend="ytdlp", url=url)
+    run_download(str(job.pk))
+
+    job.refresh_from_db()
+    assert (job.status, job.backend, job.source_url) == (JobStatus.COMPLETED, "ytdlp", url)
+    assert Path(settings.MEDIA_ROOT, job.file).read_bytes().endswith(SONG)

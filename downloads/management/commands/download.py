@@ -1,8 +1,11 @@
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import URLValidator
 
 from downloads import services
 from downloads.management.watch import watch
+from downloads.models import DownloadJob
 from library.models import Track
 from trackflow.jobs.models import JobStatus
 
@@ -17,6 +20,10 @@ class Command(BaseCommand):
         source.add_argument("--playlist", type=int, metavar="ID", help="a playlist of the user's")
         source.add_argument("--rule", type=int, metavar="ID", help="a rule set of the user's")
         parser.add_argument("--force", action="store_true", help="download finished tracks again")
+        parser.add_argument(
+            "--backend", choices=DownloadJob.Backend.values, help="default: DOWNLOAD_BACKEND"
+        )
+        parser.add_argument("--url", help="fetch this instead of looking up the (one) track")
         parser.add_argument("--wait", action="store_true", help="wait, with progress bars")
 
     def handle(self, *args, **options) -> None:
@@ -24,7 +31,15 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"no user {options['user']!r}: check the name, or create the user")
         wanted = self.tracks(user, options)
-        jobs = services.queue_downloads(user, wanted, force=options["force"])
+        if options["url"]:
+            self.check_url(options["url"], wanted)
+        jobs = services.queue_tracks(
+            user,
+            wanted,
+            force=options["force"],
+            backend=options["backend"],
+            url=options["url"] or "",
+        )
         skipped = len(wanted) - len(jobs)
         note = f"; {skipped} already queued or downloaded (--force to download again)"
         self.stdout.write(f"queued {len(jobs)} download(s){note if skipped else ''}")
@@ -46,6 +61,14 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"no track with id {', '.join(unknown)}")
         return wanted
+
+    def check_url(self, url: str, wanted: list[int]) -> None:
+        if len(wanted) != 1:
+            raise CommandError("--url goes with exactly one --track")
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise CommandError(f"--url must be an http(s) URL, got {url!r}") from None
 
     def wait(self, job_ids: list) -> None:
         rows = watch(job_ids, out=self.stderr._out)
