@@ -71,6 +71,7 @@ class Command(BaseCommand):
             raise CommandError(f"--url must be an http(s) URL, got {url!r}") from None
 
     def wait(self, job_ids: list) -> None:
+        # the bare stream: tqdm redraws in place with "\r", OutputWrapper would add newlines
         rows = watch(job_ids, out=self.stderr._out)
         bad = [row for row in rows if row["status"] != JobStatus.COMPLETED]
         if bad:
