@@ -1,1 +1,123 @@
-from django.db import models  # noqa: F401
+"""Rule sets (smart playlists) and the record of each sync of one to Spotify."""
+
+import random
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from trackflow.jobs.models import ACTIVE_STATUSES, JobBase
+
+
+def new_seed() -> int:
+    return random.randrange(1, 2**31)
+
+
+class RuleSet(models.Model):
+    """A rule over its owner's library and the Spotify playlist it keeps in step.
+
+    `definition` is the normalized JSON form (rules.dsl); `query` the text form when the
+    rule was written as text. The target playlist is created on the first sync; the
+    `spotify_snapshot_id` is the one our last write left, so a different one on Spotify
+    means someone edited the playlist there since.
+    """
+
+    class SyncStatus(models.TextChoices):
+        NEVER = "", "never synced"
+        SYNCED = "synced"
+        FAILED = "failed"
+        SKIPPED = "skipped"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rule_sets"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    definition = models.JSONField(default=dict, help_text="The rule in its normalized JSON form.")
+    query = models.TextField(blank=True, help_text="The rule as text, when written as text.")
+    target_playlist_name = models.CharField(
+        max_length=200, blank=True, help_text="Name of the Spotify playlist (default: the name)."
+    )
+    target_playlist = models.ForeignKey(
+        "library.Playlist",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managing_rules",
+        help_text="The target as the library knows it; the rule never selects from it.",
+    )
+    spotify_playlist_id = models.CharField(max_length=64, blank=True)
+    spotify_snapshot_id = models.CharField(max_length=200, blank=True)
+    enabled = models.BooleanField(
+        default=True, help_text="Off: auto-sync and `rules_sync --all` leave it alone."
+    )
+    auto_sync = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Sync every this many minutes; empty: only by hand."
+    )
+    random_seed = models.PositiveIntegerField(
+        default=new_seed, help_text="Fixes the order of `sort: random` until reshuffled."
+    )
+    last_preview_count = models.PositiveIntegerField(null=True, blank=True)
+    last_previewed_at = models.DateTimeField(null=True, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    last_sync_status = models.CharField(
+        max_length=16, choices=SyncStatus.choices, blank=True, default=SyncStatus.NEVER
+    )
+    last_sync_message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="ruleset_owner_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def playlist_name(self) -> str:
+        return self.target_playlist_name or self.name
+
+
+class SyncRun(JobBase):
+    """One sync of a rule's result (or, with `restore_of`, of an earlier run's `before`).
+
+    `before_uris` is the playlist as this run first found it (kept across retries, so a
+    restore puts back what was there before the run began); `after_uris` the playlist after
+    the last write that went through, so an interrupted run shows how far it got.
+    """
+
+    kind = "sync"
+    task_path = "rules.tasks.run_sync"
+
+    rule = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="sync_runs")
+    restore_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="restores"
+    )
+    playlist_id = models.CharField(max_length=64, blank=True, help_text="Spotify id written to.")
+    created_playlist = models.BooleanField(default=False)
+    before_uris = models.JSONField(null=True, blank=True)
+    after_uris = models.JSONField(null=True, blank=True)
+    snapshot_before = models.CharField(max_length=200, blank=True)
+    snapshot_after = models.CharField(max_length=200, blank=True)
+    added = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+    moved = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0, help_text="Selected, but no Spotify id.")
+    reads = models.PositiveIntegerField(default=0, help_text="Spotify read calls.")
+    writes = models.PositiveIntegerField(default=0, help_text="Spotify write calls.")
+    overwrote_outside_edits = models.BooleanField(default=False)
+
+    class Meta(JobBase.Meta):
+        constraints = [
+            *JobBase.Meta.constraints,
+            # one sync of a rule at a time: a second request joins the first
+            models.UniqueConstraint(
+                fields=["rule"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="syncrun_one_active_per_rule",
+            ),
+        ]

@@ -459,3 +459,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "TrackStatusEnum": "library.models.Track.Status",
     "JobStatusEnum": "trackflow.jobs.models.JobStatus",
 }
+
+# --- rules ---
+# How often the auto-sync sweep looks for rule sets due a sync (each rule has its own
+# interval, `auto_sync` minutes; this is only how often they are checked).
+RULES_AUTO_SYNC_CHECK_MINUTES = env_int("RULES_AUTO_SYNC_CHECK_MINUTES", 5, minimum=1)
