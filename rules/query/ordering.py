@@ -1,0 +1,56 @@
+"""`sort` and `random` -> ORDER BY, matching rules.dsl.ordering exactly.
+
+Each key sorts present values first, missing (NULL) last in either direction; text by its
+folded code points; ties by track id. `random` orders by a hash of the id under a seed:
+the same seed gives the same order (a preview's pages agree), another seed another order.
+"""
+
+import hashlib
+
+from django.db.models import F, OrderBy, Subquery, Value
+
+from rules.dsl import SortKey
+from rules.dsl.fields import FieldType, lookup_field
+
+from .expressions import JsonValue, SortText
+from .sources import COLUMNS, RELATED, Scope, enrichments, first_name
+
+PRIME = 2_147_483_647  # 2**31 - 1
+
+
+def sort_value(key: SortKey, scope: Scope):
+    """The expression a track sorts by for one key; NULL sorts as missing."""
+    field = lookup_field(key.field)
+    if field is None or not field.sortable:
+        raise ValueError(f"cannot sort by {key.field!r}")
+    if field.type is FieldType.DYNAMIC:
+        provider, _, name = field.name.partition(".")
+        numbers = enrichments(provider).values_list(JsonValue(F("data"), name, "number"))
+        return Subquery(numbers[:1])
+    if field.name in RELATED:
+        return first_name(field.name, scope)
+    value = COLUMNS[field.name](scope)
+    return SortText(value) if field.type in (FieldType.TEXT, FieldType.ENUM) else value
+
+
+def shuffle_key(seed: int):
+    """((id*a + b) mod p) * ((id*c + d) mod p) mod p, with a..d drawn from the seed.
+
+    Integer arithmetic that stays below 2**63 for ids below 2**31, so SQLite and
+    PostgreSQL compute the same key; ties (rare) fall to the id.
+    """
+    digest = hashlib.blake2b(str(seed).encode(), digest_size=16).digest()
+    a, b, c, d = (int.from_bytes(digest[i : i + 4], "big") % (PRIME - 1) + 1 for i in (0, 4, 8, 12))
+    left = (F("id") * Value(a) + Value(b)) % Value(PRIME)
+    right = (F("id") * Value(c) + Value(d)) % Value(PRIME)
+    return (left * right) % Value(PRIME)
+
+
+def order_by(sort, scope: Scope, seed: int = 0) -> list[OrderBy | str]:
+    if sort == "random":
+        return [shuffle_key(seed).asc(), "id"]
+    keys = []
+    for key in sort:
+        value = sort_value(key, scope)
+        keys.append(value.desc(nulls_last=True) if key.descending else value.asc(nulls_last=True))
+    return [*keys, "id"]
