@@ -419,38 +419,6 @@ if DOWNLOAD_YTDLP_CONVERT_TO not in (None, "mp3", "m4a", "flac", "opus", "vorbis
 # How often the queue's recovery runs (requeue jobs of dead workers, remove partial files).
 DOWNLOAD_RECOVER_MINUTES = env_int("DOWNLOAD_RECOVER_MINUTES", 5, minimum=1)
 
-# --- spotify_auth ---
-
-
-def _fernet_keys(name: str) -> list[str]:
-    """Comma-separated Fernet keys (32 url-safe base64 bytes each): the first encrypts."""
-    import base64
-    import binascii
-
-    keys = env_list(name, [])
-    for key in keys:
-        try:
-            valid = len(base64.urlsafe_b64decode(key.encode())) == 32
-        except (ValueError, binascii.Error):
-            valid = False
-        if not valid:
-            raise ImproperlyConfigured(
-                f"{name} must be comma-separated Fernet keys (44 characters of url-safe base64); "
-                "make one with `manage.py rotate_encryption_key --generate`"
-            )
-    return keys
-
-
-# Tokens at rest: encrypted with the first key, decrypted with any (then one derived from
-# SECRET_KEY, so installs that never set the variable keep working after they set it).
-TRACKFLOW_ENCRYPTION_KEYS = _fernet_keys("TRACKFLOW_ENCRYPTION_KEY")
-SPOTIFY_REQUEST_TIMEOUT = env_int("SPOTIFY_REQUEST_TIMEOUT", 15, minimum=1)
-# A 429 whose Retry-After is at most this many seconds is waited out in place; a longer one
-# reschedules the job for when Spotify lets it run again.
-SPOTIFY_MAX_INLINE_WAIT = env_int("SPOTIFY_MAX_INLINE_WAIT", 5, minimum=0)
-SPOTIFY_SERVER_RETRIES = env_int("SPOTIFY_SERVER_RETRIES", 3, minimum=0)
-SPOTIFY_RETRY_BACKOFF_MS = env_int("SPOTIFY_RETRY_BACKOFF_MS", 500, minimum=0)
-
 # --- library ---
 # A track's curation status and a job's state are both fields named "status": name their
 # OpenAPI enums apart, or drf-spectacular warns (and check --deploy with it).

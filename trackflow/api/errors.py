@@ -18,6 +18,8 @@ def flatten(detail: Any, path: str = "") -> list[dict[str, str]]:
         for key, value in detail.items():
             if key in ("non_field_errors", "__all__"):
                 child = path
+            elif isinstance(key, int) or str(key).isdigit():  # ListField items: {0: [...]}
+                child = f"{path}[{key}]"
             elif path:
                 child = f"{path}.{key}"
             else:

@@ -129,9 +129,11 @@ class JobViewSet(viewsets.ViewSet):
     def retry(self, request, pk=None):
         job = self.find(request, pk)
         if not services.retry(job):
-            return Response(
-                {"detail": f"a {job.status} job cannot be retried"}, status=status.HTTP_409_CONFLICT
-            )
+            if job.status in (JobStatus.FAILED, JobStatus.CANCELLED):
+                detail = "another job for the same item is already queued or running"
+            else:
+                detail = f"a {job.status} job cannot be retried"
+            return Response({"detail": detail}, status=status.HTTP_409_CONFLICT)
         return Response(JobSerializer(_row(job)).data, status=status.HTTP_202_ACCEPTED)
 
     @property

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django_q.models import Schedule
@@ -101,10 +101,15 @@ def claim_next(model: type[J], **filters) -> J | None:
     return None
 
 
-def heartbeat(job: JobBase, progress: float | None = None, message: str | None = None) -> None:
-    """Record that the worker lives (and its progress); raise JobCancelled if cancelled."""
+def heartbeat(
+    job: JobBase, progress: float | None = None, message: str | None = None, **extra
+) -> None:
+    """Record that the worker lives (and its progress); raise JobCancelled if cancelled.
+
+    `extra` are more fields of the concrete job to write in the same UPDATE (bytes done).
+    """
     now = timezone.now()
-    fields: dict = {"heartbeat_at": now, "updated_at": now}
+    fields: dict = {"heartbeat_at": now, "updated_at": now, **extra}
     if progress is not None:
         fields["progress"] = min(max(progress, 0.0), 1.0)
     if message is not None:
@@ -183,24 +188,30 @@ def cancel(job: JobBase) -> bool:
 
 
 def retry(job: JobBase) -> bool:
-    """Give a failed or cancelled job a fresh set of attempts."""
+    """Give a failed or cancelled job a fresh set of attempts.
+
+    False when it is not failed or cancelled, or when the model's own constraint (one active
+    download per track, say) refuses a second active job.
+    """
     now = timezone.now()
     queryset = type(job).objects.filter(
         pk=job.pk, status__in=(JobStatus.FAILED, JobStatus.CANCELLED)
     )
-    if (
-        queryset.update(
-            status=JobStatus.PENDING,
-            attempts=0,
-            run_after=now,
-            error="",
-            finished_at=None,
-            progress=0.0,
-            message="queued again",
-            updated_at=now,
-        )
-        != 1
-    ):
+    fields = {
+        "status": JobStatus.PENDING,
+        "attempts": 0,
+        "run_after": now,
+        "error": "",
+        "finished_at": None,
+        "progress": 0.0,
+        "message": "queued again",
+        "updated_at": now,
+    }
+    try:
+        with transaction.atomic():
+            if queryset.update(**fields) != 1:
+                return False
+    except IntegrityError:
         return False
     job.refresh_from_db()
     enqueue(job)

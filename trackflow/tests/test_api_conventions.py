@@ -54,6 +54,11 @@ def test_nested_errors_flatten_to_paths():
     ]
 
 
+def test_list_item_errors_use_brackets():
+    detail = ValidationError({"track_ids": {1: ["A valid integer is required."]}}).detail
+    assert flatten(detail) == [{"path": "track_ids[1]", "message": "A valid integer is required."}]
+
+
 def test_the_schema_is_valid_openapi_3(owner_api):
     response = owner_api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200

@@ -12,7 +12,6 @@ from spotify_auth.models import ImportJob
 from trackflow.jobs import services
 from trackflow.jobs.models import JobStatus
 
-
 _sources = itertools.count()
 
 
@@ -217,3 +216,18 @@ def test_a_job_is_cancelled_through_the_api(owner, owner_api):
     response = owner_api.post(f"/api/jobs/{job.pk}/cancel/")
     assert response.json()["status"] == "cancelled"
     assert owner_api.post(f"/api/jobs/{job.pk}/cancel/").status_code == 409
+
+
+@pytest.mark.django_db
+def test_retry_refused_by_a_models_constraint_is_a_409_not_a_500(owner, owner_api):
+    from downloads.models import DownloadJob
+    from library.models import Track
+
+    track = Track.objects.create(title="Song", source="upload", added_by=owner)
+    failed = DownloadJob.objects.create(owner=owner, track=track, status=JobStatus.FAILED)
+    DownloadJob.objects.create(owner=owner, track=track)  # the track's one active download
+    response = owner_api.post(f"/api/jobs/{failed.pk}/retry/")
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "another job for the same item is already queued or running"
+    }
