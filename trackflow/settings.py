@@ -398,7 +398,7 @@ SPOTIFY_RETRY_BACKOFF_MS = env_int("SPOTIFY_RETRY_BACKOFF_MS", 500, minimum=0)
 DOWNLOAD_CONNECT_TIMEOUT = env_int("DOWNLOAD_CONNECT_TIMEOUT", 10, minimum=1)
 DOWNLOAD_READ_TIMEOUT = env_int("DOWNLOAD_READ_TIMEOUT", 30, minimum=1)
 DOWNLOAD_TOTAL_TIMEOUT = env_int("DOWNLOAD_TOTAL_TIMEOUT", 1500, minimum=1)
-if DOWNLOAD_TOTAL_TIMEOUT >= Q_CLUSTER["timeout"]:
+if Q_CLUSTER["timeout"] <= DOWNLOAD_TOTAL_TIMEOUT:
     raise ImproperlyConfigured(
         f"DOWNLOAD_TOTAL_TIMEOUT must be below {Q_CLUSTER['timeout']} seconds (the worker's "
         f"task timeout), got {DOWNLOAD_TOTAL_TIMEOUT}"
