@@ -5,7 +5,6 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -50,9 +49,8 @@ def retry_job(job: DownloadJob) -> bool:
     Raises Busy when another job is downloading the same track now.
     """
     try:
-        with transaction.atomic():
-            return jobs.retry(job)
-    except IntegrityError:
+        return jobs.retry(job)
+    except jobs.Conflict:
         raise Busy("another job is downloading this track now") from None
 
 

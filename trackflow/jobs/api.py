@@ -128,11 +128,12 @@ class JobViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         job = self.find(request, pk)
-        if not services.retry(job):
-            if job.status in (JobStatus.FAILED, JobStatus.CANCELLED):
-                detail = "another job for the same item is already queued or running"
-            else:
-                detail = f"a {job.status} job cannot be retried"
+        try:
+            retried = services.retry(job)
+        except services.Conflict as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        if not retried:
+            detail = f"a {job.status} job cannot be retried"
             return Response({"detail": detail}, status=status.HTTP_409_CONFLICT)
         return Response(JobSerializer(_row(job)).data, status=status.HTTP_202_ACCEPTED)
 

@@ -1,5 +1,6 @@
 """Claim, report, finish, retry and recover jobs of any concrete JobBase model."""
 
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -26,6 +27,10 @@ class JobCancelled(Exception):
 
 class PermanentFailure(Exception):
     """A failure that another attempt cannot mend (bad input, revoked access)."""
+
+
+class Conflict(Exception):
+    """The job's own constraints refuse the change (another active job for the same item)."""
 
 
 class RetryLater(Exception):
@@ -190,8 +195,8 @@ def cancel(job: JobBase) -> bool:
 def retry(job: JobBase) -> bool:
     """Give a failed or cancelled job a fresh set of attempts.
 
-    False when it is not failed or cancelled, or when the model's own constraint (one active
-    download per track, say) refuses a second active job.
+    False when it is not failed or cancelled; Conflict when the model's own constraint (one
+    active download per track, say) refuses a second active job.
     """
     now = timezone.now()
     queryset = type(job).objects.filter(
@@ -212,15 +217,19 @@ def retry(job: JobBase) -> bool:
             if queryset.update(**fields) != 1:
                 return False
     except IntegrityError:
-        return False
+        raise Conflict("another job for the same item is already queued or running") from None
     job.refresh_from_db()
     enqueue(job)
     return True
 
 
 def retry_failed(model: type[J], **filters) -> int:
-    jobs = list(model.objects.filter(status=JobStatus.FAILED, **filters))
-    return sum(retry(job) for job in jobs)
+    """Retry every failed job; one whose item has a newer active job stays failed."""
+    retried = 0
+    for job in model.objects.filter(status=JobStatus.FAILED, **filters):
+        with contextlib.suppress(Conflict):
+            retried += retry(job)
+    return retried
 
 
 def recover_stale(model: type[J], older_than: timedelta | None = None) -> int:
