@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from downloads.models import DownloadJob
 from downloads.services.errors import NotFound
@@ -21,8 +22,10 @@ def queue_downloads(user, track_ids: Iterable[int], *, force: bool = False) -> l
     """New pending jobs (enqueued on commit) for the tracks that need one, in the given order.
 
     Skipped: ids not in the catalog; tracks with a pending or running job (whoever asked:
-    two jobs would write one file), even with `force`; tracks with a completed job whose file
-    is still there, unless `force`. The backend is DOWNLOAD_BACKEND.
+    two jobs would write one file), even with `force`. A track whose finished download is
+    still on disk is not fetched again unless `force`: if another user fetched it, this user
+    gets a completed job for that file, so it enters their library too. The backend is
+    DOWNLOAD_BACKEND.
     """
     return queue_tracks(user, track_ids, force=force)
 
@@ -89,33 +92,70 @@ def rule_track_ids(user, rule_id: int) -> list[int]:
 
 def tracks_needing_download(track_ids: list[int], *, force: bool = False) -> list[int]:
     """Which of `track_ids` (in the catalog) get a job now; three queries."""
+    needed, _ = _sort_out(track_ids, force=force)
+    return needed
+
+
+def _sort_out(track_ids: list[int], *, force: bool) -> tuple[list[int], dict[int, DownloadJob]]:
+    """Tracks to fetch, and tracks whose finished download (anyone's) is still on disk."""
     known = set(Track.objects.filter(pk__in=track_ids).values_list("pk", flat=True))
     jobs = DownloadJob.objects.filter(track_id__in=track_ids)
     busy = set(jobs.filter(status__in=ACTIVE_STATUSES).values_list("track_id", flat=True))
-    done: set[int] = set()
+    done: dict[int, DownloadJob] = {}
     if not force:
-        finished = jobs.filter(status=JobStatus.COMPLETED).exclude(file="")
-        done = {track for track, name in finished.values_list("track_id", "file") if _exists(name)}
-    return [pk for pk in track_ids if pk in known and pk not in busy and pk not in done]
+        finished = jobs.filter(status=JobStatus.COMPLETED).exclude(file="").order_by("created_at")
+        done = {job.track_id: job for job in finished if _exists(job.file)}
+    needed = [pk for pk in track_ids if pk in known and pk not in busy and pk not in done]
+    return needed, done
+
+
+def _already_downloaded(user, done: dict[int, DownloadJob]) -> list[DownloadJob]:
+    """A completed job of the user's own for files someone else fetched: no second download,
+    and the track counts as downloaded by this user too (it enters their library)."""
+    theirs = [job for job in done.values() if job.owner_id != user.pk]
+    mine = set(
+        DownloadJob.objects.filter(
+            owner=user, status=JobStatus.COMPLETED, track_id__in=[job.track_id for job in theirs]
+        ).values_list("track_id", flat=True)
+    )
+    now = timezone.now()
+    return [
+        DownloadJob(
+            owner=user,
+            track_id=job.track_id,
+            backend=job.backend,
+            status=JobStatus.COMPLETED,
+            progress=1.0,
+            file=job.file,
+            bytes_done=job.bytes_done,
+            bytes_total=job.bytes_total,
+            source_url=job.source_url,
+            message="already downloaded",
+            started_at=now,
+            finished_at=now,
+        )
+        for job in theirs
+        if job.track_id not in mine
+    ]
 
 
 def _queue_chunk(
     user, track_ids: list[int], force: bool, backend: str, url: str
 ) -> list[DownloadJob]:
-    new = [
-        DownloadJob(owner=user, track_id=pk, backend=backend, url=url)
-        for pk in tracks_needing_download(track_ids, force=force)
-    ]
-    if not new:
+    needed, done = _sort_out(track_ids, force=force)
+    new = [DownloadJob(owner=user, track_id=pk, backend=backend, url=url) for pk in needed]
+    shared = _already_downloaded(user, done)
+    if not new and not shared:
         return []
     with transaction.atomic(), real_sqlite_limit():
+        DownloadJob.objects.bulk_create(shared)
         # a request racing this one may have queued some of them first: its jobs stand
         DownloadJob.objects.bulk_create(new, ignore_conflicts=True)
         created = {job.pk: job for job in DownloadJob.objects.filter(pk__in=[j.pk for j in new])}
         jobs = [created[job.pk] for job in new if job.pk in created]
         for job in jobs:
             enqueue(job)
-    return jobs
+    return shared + jobs
 
 
 def _exists(name: str) -> bool:

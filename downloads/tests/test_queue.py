@@ -8,6 +8,7 @@ from django.utils import timezone
 from downloads import services
 from downloads.models import DownloadJob
 from downloads.tests.factories import make_job, make_playlist, make_track
+from library.services.scope import library_tracks
 from trackflow.jobs.models import JobStatus
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,21 @@ def test_it_skips_tracks_already_downloaded_unless_forced(owner, settings):
 
     assert track_ids(services.queue_downloads(owner, [kept.pk, lost.pk])) == [lost.pk]
     assert track_ids(services.queue_downloads(owner, [kept.pk], force=True)) == [kept.pk]
+
+
+def test_a_file_someone_else_downloaded_is_shared_not_fetched_again(owner, member, settings):
+    track = make_track()
+    make_job(member, track, status=JobStatus.COMPLETED, file="library/shared.mp3")
+    (settings.MEDIA_ROOT / "library").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "library/shared.mp3").write_bytes(b"audio")
+
+    jobs = services.queue_downloads(owner, [track.pk])
+
+    assert [(j.owner, j.status, j.file, j.message) for j in jobs] == [
+        (owner, "completed", "library/shared.mp3", "already downloaded")
+    ]
+    assert list(library_tracks(owner)) == [track]  # it is in the owner's library now
+    assert services.queue_downloads(owner, [track.pk]) == []  # and only once
 
 
 def test_failed_and_cancelled_jobs_do_not_block_a_new_one(owner):
