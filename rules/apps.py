@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 
 
 def _fold(text):
@@ -14,6 +15,16 @@ def register_fold(sender, connection, **kwargs) -> None:
         connection.connection.create_function(FOLD, 1, _fold, deterministic=True)
 
 
+def _install_schedules(**kwargs) -> None:
+    from django.conf import settings
+
+    from trackflow.jobs.schedules import ensure_schedule
+
+    ensure_schedule(
+        "rules: auto-sync", "rules.tasks.sync_due", minutes=settings.RULES_AUTO_SYNC_CHECK_MINUTES
+    )
+
+
 class RulesConfig(AppConfig):
     """Rule sets: the DSL, previews, diffs and syncs to Spotify."""
 
@@ -22,3 +33,4 @@ class RulesConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(register_fold, dispatch_uid="rules.register_fold")
+        post_migrate.connect(_install_schedules, sender=self)

@@ -24,7 +24,7 @@ import bisect
 import math
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 MAX_URIS = 100
@@ -44,19 +44,57 @@ class Op:
 
 @dataclass(frozen=True)
 class Plan:
-    """The writes, and what they do to the playlist's entries (URIs, target order)."""
+    """The writes, and what they do: `sources[i]` is the index in `current` of the entry
+    that ends in target slot i (None: added); `moving` the target slots whose entry moves."""
 
     ops: tuple[Op, ...]
-    added: tuple[str, ...] = ()
-    removed: tuple[str | None, ...] = ()
-    moved: tuple[str, ...] = ()
-    unchanged: tuple[str, ...] = ()
+    current: tuple[str | None, ...]
+    target: tuple[str, ...]
+    sources: tuple[int | None, ...]
+    moving: frozenset[int] = frozenset()
     replaced: bool = False
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     @property
     def writes(self) -> int:
         return len(self.ops)
+
+    def added_at(self) -> list[tuple[int, str]]:
+        """(target slot, URI) of each added entry."""
+        return [(i, self.target[i]) for i, src in enumerate(self.sources) if src is None]
+
+    def removed_at(self) -> list[tuple[int, str | None]]:
+        """(index in current, URI) of each removed entry."""
+        kept = set(self.sources)
+        return [(i, uri) for i, uri in enumerate(self.current) if i not in kept]
+
+    def moved_at(self) -> list[tuple[int, int, str]]:
+        """(index in current, target slot, URI) of each kept entry that moves."""
+        return [(self.sources[i], i, self.target[i]) for i in sorted(self.moving)]
+
+    def unchanged_at(self) -> list[tuple[int, str]]:
+        """(target slot, URI) of each kept entry that stays where it is in order."""
+        return [
+            (i, self.target[i])
+            for i, src in enumerate(self.sources)
+            if src is not None and i not in self.moving
+        ]
+
+    @property
+    def added(self) -> tuple[str, ...]:
+        return tuple(uri for _, uri in self.added_at())
+
+    @property
+    def removed(self) -> tuple[str | None, ...]:
+        return tuple(uri for _, uri in self.removed_at())
+
+    @property
+    def moved(self) -> tuple[str, ...]:
+        return tuple(uri for _, _, uri in self.moved_at())
+
+    @property
+    def unchanged(self) -> tuple[str, ...]:
+        return tuple(uri for _, uri in self.unchanged_at())
 
 
 def replace_writes(size: int) -> int:
@@ -70,44 +108,35 @@ def batches(uris: Sequence[str]) -> list[tuple[str, ...]]:
 
 def plan(current: Sequence[str | None], target: Sequence[str]) -> Plan:
     """The writes from `current` (None: an entry without a removable URI) to `target`."""
-    current, target = list(current), list(target)
+    current, target = tuple(current), tuple(target)
     if current == target:
-        return Plan((), unchanged=tuple(target))
+        return Plan((), current, target, tuple(range(len(target))))
     if None in current:
         return _replace(current, target, "the playlist holds entries only a replace can remove")
     counts, wanted = Counter(current), Counter(target)
     dropped = {uri for uri, n in counts.items() if n > wanted[uri]}
-    kept = [uri for uri in current if uri not in dropped]
+    kept = [i for i, uri in enumerate(current) if uri not in dropped]
     if not kept and current:
         return _replace(current, target)
-    ranks = _match(kept, target)
-    moves, moved = _moves(ranks)
+    ranks = _match([current[i] for i in kept], target)
+    moves, moving = _moves(ranks)
     gone = list(dict.fromkeys(uri for uri in current if uri in dropped))
     removes = [Op("remove", batch) for batch in batches(gone)]
-    adds, added = _adds(target, set(ranks))
-    stayed = sorted(set(ranks) - moved)
-    return Plan(
-        ops=(*removes, *moves, *adds),
-        added=tuple(added),
-        removed=tuple(uri for uri in current if uri in dropped),
-        moved=tuple(target[r] for r in sorted(moved)),
-        unchanged=tuple(target[r] for r in stayed),
-    )
+    sources: list[int | None] = [None] * len(target)
+    for index, rank in zip(kept, ranks, strict=True):
+        sources[rank] = index
+    adds = _adds(target, set(ranks))
+    return Plan((*removes, *moves, *adds), current, target, tuple(sources), frozenset(moving))
 
 
-def _replace(current: list, target: list[str], note: str = "") -> Plan:
+def _replace(current: tuple, target: tuple, note: str = "") -> Plan:
     first, rest = target[:MAX_URIS], target[MAX_URIS:]
-    ops = [Op("replace", tuple(first))] + [Op("add", batch) for batch in batches(rest)]
-    return Plan(
-        tuple(ops),
-        added=tuple(target),
-        removed=tuple(current),
-        replaced=True,
-        notes=(note,) if note else (),
-    )
+    ops = [Op("replace", first)] + [Op("add", batch) for batch in batches(rest)]
+    notes = (note,) if note else ()
+    return Plan(tuple(ops), current, target, (None,) * len(target), replaced=True, notes=notes)
 
 
-def _match(kept: list[str], target: list[str]) -> list[int]:
+def _match(kept: list[str], target: tuple[str, ...]) -> list[int]:
     """Each kept entry's index in the target: the k-th copy of a URI goes to its k-th slot."""
     slots: dict[str, deque[int]] = defaultdict(deque)
     for index, uri in enumerate(target):
@@ -163,9 +192,9 @@ def _moves(ranks: list[int]) -> tuple[list[Op], set[int]]:
     return ops, moved
 
 
-def _adds(target: list[str], kept: set[int]) -> tuple[list[Op], list[str]]:
+def _adds(target: tuple[str, ...], kept: set[int]) -> list[Op]:
     """Each run of target slots nothing fills yet, inserted where it belongs."""
-    ops, added, i = [], [], 0
+    ops, i = [], 0
     while i < len(target):
         if i in kept:
             i += 1
@@ -176,9 +205,8 @@ def _adds(target: list[str], kept: set[int]) -> tuple[list[Op], list[str]]:
         for offset in range(i, end, MAX_URIS):
             chunk = tuple(target[offset : min(offset + MAX_URIS, end)])
             ops.append(Op("add", chunk, position=offset))
-        added.extend(target[i:end])
         i = end
-    return ops, added
+    return ops
 
 
 def apply(items: list, op: Op, uri_of: Callable[[Any], str | None] = lambda item: item) -> list:

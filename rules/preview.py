@@ -1,0 +1,76 @@
+"""Previews: the tracks a rule selects now, shaped for a page, and why each one is in."""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.db.models import F, Prefetch, QuerySet
+from django.utils import timezone
+
+from library.models import Track, TrackArtist
+from rules.dsl import Rule, explain
+
+from .definitions import stored_rule
+from .facts import load_facts
+from .models import RuleSet
+from .query import compile_rule, limited
+from .selection import own_playlist_id
+
+
+@dataclass(frozen=True)
+class Preview:
+    """An unevaluated, ordered, limited queryset and what explaining a page needs."""
+
+    tracks: QuerySet[Track]
+    rule: Rule
+    owner_id: int
+    exclude_playlist_id: int | None
+    seed: int
+    now: dt.datetime
+
+    def explain(self, page: list[Track]) -> dict[int, list[str]]:
+        """Each page track's explanation: one line per group and condition."""
+        ids = [track.pk for track in page]
+        facts = load_facts(
+            Track.objects.filter(pk__in=ids), self.owner_id, self.exclude_playlist_id
+        )
+        return {f["id"]: explain(self.rule, f, self.now) for f in facts}
+
+
+def shaped(tracks: QuerySet[Track]) -> QuerySet[Track]:
+    """Album joined, artists prefetched in credit order: a page costs the same few queries."""
+    artists = TrackArtist.objects.select_related("artist").order_by("position", "pk")
+    return (
+        tracks.select_related("album")
+        .annotate(release_year=F("album__release_year"))
+        .prefetch_related(Prefetch("track_artists", queryset=artists))
+    )
+
+
+def preview(ruleset: RuleSet, seed: int | None = None) -> Preview:
+    """A saved rule's selection (its own seed for `sort: random`, as a sync would use)."""
+    return preview_rule(
+        ruleset.owner_id,
+        stored_rule(ruleset.definition),
+        exclude_playlist_id=own_playlist_id(ruleset),
+        seed=ruleset.random_seed if seed is None else seed,
+    )
+
+
+def preview_rule(
+    owner, rule: Rule, *, exclude_playlist_id: int | None = None, seed: int | None = None
+) -> Preview:
+    """Any rule over `owner`'s library; a new seed for `random` unless one is given."""
+    owner_id = getattr(owner, "pk", owner)
+    seed = seed if seed is not None else random.randrange(1, 2**31)
+    now = timezone.now()
+    tracks = compile_rule(
+        rule, owner_id, exclude_playlist_id=exclude_playlist_id, now=now, seed=seed
+    )
+    return Preview(limited(shaped(tracks), rule), rule, owner_id, exclude_playlist_id, seed, now)
+
+
+def note_count(ruleset: RuleSet, count: int) -> None:
+    RuleSet.objects.filter(pk=ruleset.pk).update(
+        last_preview_count=count, last_previewed_at=timezone.now()
+    )

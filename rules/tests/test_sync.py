@@ -1,0 +1,191 @@
+"""Syncing a rule to the Spotify sandbox: first sync, no-op sync, changes, outside edits,
+deleted targets, tracks without Spotify ids; write calls counted by the sandbox."""
+
+import pytest
+
+from library.models import Playlist, PlaylistEntry, Track
+from rules.models import RuleSet
+
+from . import builders as b
+from .conftest import playlist_items, uris_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_first_sync_creates_a_private_playlist_in_the_rules_order(
+    sandbox, connected, catalog_tracks, rule, sync
+):
+    tracks = catalog_tracks(150)
+    ruleset = rule({"all": [], "sort": "-title"}, name="Backwards", target_playlist_name="Rev")
+    sandbox.stats.reset()
+
+    run = sync(ruleset)
+
+    assert run.status == "completed", run.error
+    ruleset.refresh_from_db()
+    playlist = sandbox.state.playlist(ruleset.spotify_playlist_id)
+    assert (playlist.name, playlist.public) == ("Rev", False)
+    assert "Backwards" in playlist.description
+    assert [e.uri for e in playlist.entries] == uris_of(reversed(tracks))
+    # one create, then 150 URIs in two adds
+    assert sandbox.stats.writes == 3
+    assert (run.writes, run.added, run.removed, run.created_playlist) == (3, 150, 0, True)
+    assert run.before_uris == [] and run.after_uris == uris_of(reversed(tracks))
+    assert ruleset.last_sync_status == "synced"
+    assert "150 added" in ruleset.last_sync_message
+
+
+def test_a_second_sync_with_nothing_changed_writes_nothing_and_keeps_added_at(
+    sandbox, connected, catalog_tracks, rule, sync
+):
+    catalog_tracks(30)
+    ruleset = rule()
+    sync(ruleset)
+    ruleset.refresh_from_db()
+    before = playlist_items(sandbox, ruleset.spotify_playlist_id)
+    sandbox.stats.reset()
+
+    run = sync(ruleset)
+
+    assert run.status == "completed"
+    assert sandbox.stats.writes == 0 and run.writes == 0
+    # the playlist's details and our list of users' playlists; the items are not re-read
+    assert sandbox.stats.count("GET", "/v1/playlists/{playlist_id}/items") == 0
+    assert playlist_items(sandbox, ruleset.spotify_playlist_id) == before
+    assert (run.unchanged, run.added, run.removed, run.moved) == (30, 0, 0, 0)
+
+
+def test_a_changed_selection_costs_only_the_writes_it_needs(
+    sandbox, connected, catalog_tracks, rule, sync
+):
+    tracks = catalog_tracks(40)
+    ruleset = rule({"all": [{"lt": {"popularity": 30}}], "sort": "title"})
+    sync(ruleset)
+    ruleset.refresh_from_db()
+    kept_before = {e.uri: e.added_at for e in playlist_items(sandbox, ruleset.spotify_playlist_id)}
+    Track.objects.filter(pk__in=[t.pk for t in tracks[:5]]).update(popularity=99)  # 5 leave
+    Track.objects.filter(pk__in=[t.pk for t in tracks[35:]]).update(popularity=1)  # 5 come
+    sandbox.stats.reset()
+
+    run = sync(ruleset)
+
+    entries = playlist_items(sandbox, ruleset.spotify_playlist_id)
+    assert [e.uri for e in entries] == uris_of(tracks[5:30] + tracks[35:])
+    assert sandbox.stats.writes == 2  # one remove of 5 URIs, one add of 5 at the end
+    assert (run.added, run.removed, run.unchanged) == (5, 5, 25)
+    for entry in entries:
+        if entry.uri in kept_before:
+            assert entry.added_at == kept_before[entry.uri]
+
+
+def test_a_reordered_rule_moves_entries_without_removing_them(
+    sandbox, connected, catalog_tracks, rule, sync
+):
+    tracks = catalog_tracks(8)
+    ruleset = rule({"all": [], "sort": "title"})
+    sync(ruleset)
+    ruleset.refresh_from_db()
+    Track.objects.filter(pk=tracks[7].pk).update(title="A first")
+    sandbox.stats.reset()
+
+    run = sync(ruleset)
+
+    assert [e.uri for e in playlist_items(sandbox, ruleset.spotify_playlist_id)] == uris_of(
+        [tracks[7], *tracks[:7]]
+    )
+    assert sandbox.stats.count("PUT", "/v1/playlists/{playlist_id}/items") == 1
+    assert sandbox.stats.writes == 1
+    assert (run.moved, run.unchanged) == (1, 7)
+
+
+def test_edits_made_on_spotify_are_overwritten_and_recorded(
+    sandbox, connected, catalog_tracks, rule, sync
+):
+    catalog_tracks(10)
+    ruleset = rule()
+    sync(ruleset)
+    ruleset.refresh_from_db()
+    stranger_uri = f"spotify:track:{sandbox.state.catalog.pool[-1]}"
+    sandbox.state.add_items(ruleset.spotify_playlist_id, [stranger_uri, stranger_uri], position=3)
+
+    run = sync(ruleset)
+
+    items = [e.uri for e in playlist_items(sandbox, ruleset.spotify_playlist_id)]
+    assert stranger_uri not in items and len(items) == 10
+    assert run.overwrote_outside_edits and run.removed == 2
+    assert stranger_uri in run.before_uris
+    assert "overwrote changes made on Spotify" in run.message
+
+
+def test_a_playlist_deleted_on_spotify_is_made_again(
+    sandbox, connected, catalog_tracks, rule, sync
+):
+    tracks = catalog_tracks(5)
+    ruleset = rule()
+    sync(ruleset)
+    ruleset.refresh_from_db()
+    first = ruleset.spotify_playlist_id
+    sandbox.state.unfollow("sandbox-user", first)  # what "delete" does on Spotify
+
+    run = sync(ruleset)
+
+    ruleset.refresh_from_db()
+    assert ruleset.spotify_playlist_id != first and run.created_playlist
+    assert [e.uri for e in playlist_items(sandbox, ruleset.spotify_playlist_id)] == uris_of(tracks)
+    assert "the old one was deleted on Spotify" in run.message
+
+
+def test_a_playlist_gone_for_good_is_made_again(sandbox, connected, catalog_tracks, rule, sync):
+    catalog_tracks(3)
+    ruleset = rule()
+    sync(ruleset)
+    ruleset.refresh_from_db()
+    sandbox.state.delete_playlist(ruleset.spotify_playlist_id)  # 404 from now on
+
+    run = sync(ruleset)
+
+    assert run.status == "completed" and run.created_playlist
+    ruleset.refresh_from_db()
+    assert len(playlist_items(sandbox, ruleset.spotify_playlist_id)) == 3
+
+
+def test_tracks_without_a_spotify_id_are_skipped_and_counted(
+    sandbox, connected, catalog_tracks, owner, rule, sync
+):
+    tracks = catalog_tracks(3)
+    b.track(owner, "Song 001 (my upload)", source="upload")
+    b.track(owner, "Song 002 (local)", source="local")
+    ruleset = rule()
+
+    run = sync(ruleset)
+
+    ruleset.refresh_from_db()
+    assert run.skipped == 2 and run.added == 3
+    assert [e.uri for e in playlist_items(sandbox, ruleset.spotify_playlist_id)] == uris_of(tracks)
+    assert "2 skipped (no Spotify id)" in run.message
+
+
+def test_the_library_keeps_a_copy_the_rule_never_reads(
+    sandbox, connected, catalog_tracks, owner, rule, sync
+):
+    tracks = catalog_tracks(4)
+    ruleset = rule(target_playlist_name="Mine")
+    sync(ruleset)
+    ruleset.refresh_from_db()
+    copy = Playlist.objects.get(owner=owner, spotify_id=ruleset.spotify_playlist_id)
+    assert ruleset.target_playlist == copy
+    positions = PlaylistEntry.objects.filter(playlist=copy).order_by("position")
+    assert [e.track_id for e in positions] == [t.pk for t in tracks]
+    # unlike them all: they stay in the library only through the rule's own playlist
+    owner.saved_tracks.all().delete()
+
+    run = sync(ruleset)
+
+    assert run.removed == 4
+    assert playlist_items(sandbox, ruleset.spotify_playlist_id) == []
+
+
+def test_a_rule_set_can_be_disabled_without_losing_manual_syncs(connected, rule, sync):
+    ruleset = rule(enabled=False)
+    assert sync(ruleset).status == "completed"
+    assert RuleSet.objects.get(pk=ruleset.pk).last_sync_status == "synced"
