@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from library.models import Album, AlbumArtist, Artist, Track, TrackArtist
-from library.services.bulk import param_limit, real_sqlite_limit, values_by
+from library.services.bulk import insert_rows, param_limit, real_sqlite_limit, values_by
 from library.services.names import NAME_MAX, local_album_ids, local_artist_ids
 
 MAX_CHUNK = 500
@@ -119,51 +119,52 @@ def _upsert_artists(items: Sequence[dict]) -> tuple[dict[str, int], dict[str, in
                 by_id[artist["id"]] = (artist.get("name") or "")[:NAME_MAX]
             elif artist.get("name"):
                 local_names.append(artist["name"])
-    if by_id:
-        Artist.objects.bulk_create(
-            [Artist(spotify_id=key, name=name) for key, name in by_id.items()],
-            update_conflicts=True,
-            unique_fields=["spotify_id"],
-            update_fields=["name", "updated_at"],
-        )
+    now = timezone.now()
+    insert_rows(
+        Artist,
+        [
+            {"spotify_id": key, "name": name, "image_url": "", "created_at": now, "updated_at": now}
+            for key, name in by_id.items()
+        ],
+        update_on="spotify_id",
+        update=["name", "updated_at"],
+    )
     return values_by(Artist, "spotify_id", list(by_id)), local_artist_ids(local_names)
 
 
-def _album_row(album: dict) -> Album:
+def _album_row(album: dict, now) -> dict:
     date, precision = parse_release_date(
         album.get("release_date"), album.get("release_date_precision")
     )
     images = album.get("images") or []
-    return Album(
-        spotify_id=album["id"],
-        name=(album.get("name") or "")[:NAME_MAX],
-        album_type=album.get("album_type") or "",
-        release_date=date,
-        release_date_precision=precision,
-        release_year=date.year if date else None,
-        cover_url=images[0]["url"] if images else "",
-        total_tracks=album.get("total_tracks"),
-    )
+    return {
+        "spotify_id": album["id"],
+        "name": (album.get("name") or "")[:NAME_MAX],
+        "album_type": (album.get("album_type") or "")[:32],
+        "release_date": date,
+        "release_date_precision": precision,
+        "release_year": date.year if date else None,
+        "cover_url": (images[0].get("url") or "") if images else "",
+        "total_tracks": album.get("total_tracks"),
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def _upsert_albums(items: Sequence[dict], artist_ids: dict, local_artists: dict):
     """({spotify id: id}, {(name, artist name): id} for id-less albums)."""
     albums = {a["id"]: a for item in items if (a := item.get("album")) and a.get("id")}
-    if albums:
-        Album.objects.bulk_create(
-            [_album_row(album) for album in albums.values()],
-            update_conflicts=True,
-            unique_fields=["spotify_id"],
-            update_fields=ALBUM_FIELDS,
-        )
+    now = timezone.now()
+    rows = [_album_row(album, now) for album in albums.values()]
+    insert_rows(Album, rows, update_on="spotify_id", update=ALBUM_FIELDS)
     ids = values_by(Album, "spotify_id", list(albums))
     links = [
-        AlbumArtist(album_id=ids[key], artist_id=artist_ids[artist["id"]], position=position)
+        {"album": ids[key], "artist": artist_ids[artist["id"]], "position": position}
         for key, album in albums.items()
         for position, artist in enumerate(album.get("artists") or [])
         if artist.get("id") in artist_ids
     ]
-    AlbumArtist.objects.bulk_create(links, ignore_conflicts=True)
+    insert_rows(AlbumArtist, links, ignore_conflicts=True)  # an existing link stays
     local_pairs = [_local_album(item) for item in items if not (item.get("album") or {}).get("id")]
     return ids, local_album_ids(local_pairs, local_artists)
 
@@ -176,21 +177,26 @@ def _local_album(item: dict) -> tuple[str, str]:
     return album.get("name") or "", artist
 
 
-def _track_row(item: dict, kind: str, key: str, album_id: int | None, now) -> Track:
-    return Track(
-        title=(item.get("name") or "")[:NAME_MAX],
-        album_id=album_id,
-        disc_number=item.get("disc_number") or 1,
-        track_number=item.get("track_number") or None,
-        duration_ms=item.get("duration_ms"),
-        explicit=bool(item.get("explicit")),
-        popularity=item.get("popularity") if kind == "spotify" else None,
-        isrc=((item.get("external_ids") or {}).get("isrc") or "")[:16],
-        source=Track.Source.SPOTIFY if kind == "spotify" else Track.Source.LOCAL,
-        spotify_id=key if kind == "spotify" else None,
-        local_key=key if kind == "local" else None,
-        updated_at=now,
-    )
+def _track_row(item: dict, kind: str, key: str, album_id: int | None, now) -> dict:
+    """The columns an import writes; the rest (files, status, lyrics) keep their values."""
+    return {
+        "title": (item.get("name") or "")[:NAME_MAX],
+        "album": album_id,
+        "disc_number": item.get("disc_number") or 1,
+        "track_number": item.get("track_number") or None,
+        "duration_ms": item.get("duration_ms"),
+        "explicit": bool(item.get("explicit")),
+        "popularity": item.get("popularity") if kind == "spotify" else None,
+        "isrc": ((item.get("external_ids") or {}).get("isrc") or "")[:16],
+        "source": Track.Source.SPOTIFY if kind == "spotify" else Track.Source.LOCAL,
+        "spotify_id": key if kind == "spotify" else None,
+        "local_key": key if kind == "local" else None,
+        "status": Track.Status.NEW,
+        "created_at": now,
+        "updated_at": now,
+        # empty, not NULL, as the model's defaults for a new row
+        **dict.fromkeys(("audio_file", "vocals_file", "instrumental_file", "lyrics"), ""),
+    }
 
 
 def _upsert_chunk(items: Sequence[dict]) -> list[int]:
@@ -198,7 +204,7 @@ def _upsert_chunk(items: Sequence[dict]) -> list[int]:
     artist_ids, local_artists = _upsert_artists(items)
     album_ids, local_albums = _upsert_albums(items, artist_ids, local_artists)
 
-    rows: dict[tuple[str, str], Track] = {}
+    rows: dict[tuple[str, str], dict] = {}
     artist_lists: dict[tuple[str, str], list[dict]] = {}
     keys = [track_key(item) for item in items]
     for item, (kind, key) in zip(items, keys, strict=True):
@@ -215,9 +221,7 @@ def _upsert_chunk(items: Sequence[dict]) -> list[int]:
         batch = [row for (k, _), row in rows.items() if k == kind]
         if not batch:
             continue
-        Track.objects.bulk_create(
-            batch, update_conflicts=True, unique_fields=[unique], update_fields=TRACK_FIELDS
-        )
+        insert_rows(Track, batch, update_on=unique, update=TRACK_FIELDS)
         found = values_by(Track, unique, [key for k, key in rows if k == kind])
         track_ids.update({(kind, key): pk for key, pk in found.items()})
 
@@ -238,9 +242,7 @@ def _link_artists(track_ids: dict, artist_lists: dict, artist_ids: dict, local_a
                 artist_id = local_artists.get(artist.get("name") or "")
             if artist_id and artist_id not in seen:
                 links.append(
-                    TrackArtist(
-                        track_id=track_ids[row_key], artist_id=artist_id, position=len(seen)
-                    )
+                    {"track": track_ids[row_key], "artist": artist_id, "position": len(seen)}
                 )
                 seen.add(artist_id)
-    TrackArtist.objects.bulk_create(links)
+    insert_rows(TrackArtist, links)
