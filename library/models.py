@@ -141,6 +141,10 @@ class Track(Timestamped):
             models.Index(fields=["added_by"], name="track_added_by_idx"),
             # newest first
             models.Index(fields=["-created_at"], name="track_created_idx"),
+            # list pages ordered by popularity or duration, ties by id (read in either
+            # direction, so one index serves ?ordering=popularity and -popularity)
+            models.Index(fields=["popularity", "id"], name="track_popularity_idx"),
+            models.Index(fields=["duration_ms", "id"], name="track_duration_idx"),
         ]
         constraints = [
             models.CheckConstraint(

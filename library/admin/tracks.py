@@ -83,7 +83,8 @@ class TrackAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         links = TrackArtist.objects.select_related("artist").order_by("position")
-        return super().get_queryset(request).prefetch_related(Prefetch("track_artists", links))
+        prefetch = Prefetch("track_artists", links, to_attr="artist_links")
+        return super().get_queryset(request).prefetch_related(prefetch)
 
     def get_search_results(self, request, queryset, search_term):
         return search_tracks(queryset, search_term), False
@@ -96,7 +97,7 @@ class TrackAdmin(admin.ModelAdmin):
 
     @admin.display(description="artists")
     def artist_names(self, track: Track) -> str:
-        return ", ".join(link.artist.name for link in track.track_artists.all())
+        return ", ".join(link.artist.name for link in track.artist_links)
 
     @admin.display(description="year", ordering="album__release_year")
     def release_year(self, track: Track) -> int | None:

@@ -4,18 +4,39 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from rest_framework.filters import OrderingFilter
 
-from library.models import Album, AlbumArtist, Artist, Playlist, Track, TrackArtist, TrackTag
+from library.models import (
+    Album,
+    AlbumArtist,
+    Artist,
+    Playlist,
+    SavedTrack,
+    Track,
+    TrackArtist,
+    TrackTag,
+)
 from library.services.search import search_tracks
 
 
 class StableOrderingFilter(OrderingFilter):
-    """`ordering` as asked, then by id, so that pages never repeat or skip rows on ties."""
+    """`ordering` as asked, then by id, so that pages never repeat or skip rows on ties.
+
+    The id runs the same way as the first field, so that an index on (field, id) serves the
+    whole ORDER BY. A view's `ordering_aliases` maps public names to lookups
+    (release_year -> album__release_year).
+    """
 
     def get_ordering(self, request, queryset, view):
         ordering = list(super().get_ordering(request, queryset, view) or [])
+        aliases = getattr(view, "ordering_aliases", {})
+        ordering = [_alias(term, aliases) for term in ordering]
         if not {"id", "-id", "pk", "-pk"} & set(ordering):
-            ordering.append("id")
+            ordering.append("-id" if ordering and ordering[0].startswith("-") else "id")
         return ordering
+
+
+def _alias(term: str, aliases: dict[str, str]) -> str:
+    sign, name = ("-", term[1:]) if term.startswith("-") else ("", term)
+    return sign + aliases.get(name, name)
 
 
 class TrackFilter(django_filters.FilterSet):
@@ -26,7 +47,7 @@ class TrackFilter(django_filters.FilterSet):
     artist = django_filters.NumberFilter(method="filter_artist", help_text="An artist id.")
     album = django_filters.NumberFilter(field_name="album_id", help_text="An album id.")
     has_audio = django_filters.BooleanFilter(method="filter_has_audio")
-    saved = django_filters.BooleanFilter(field_name="saved", help_text="In your Liked Songs.")
+    saved = django_filters.BooleanFilter(method="filter_saved", help_text="In your Liked Songs.")
     status = django_filters.ChoiceFilter(choices=Track.Status.choices)
     tag = django_filters.CharFilter(method="filter_tag", help_text="One of your tags (any case).")
     explicit = django_filters.BooleanFilter()
@@ -44,6 +65,10 @@ class TrackFilter(django_filters.FilterSet):
     def filter_artist(self, queryset, name, value):
         links = TrackArtist.objects.filter(artist_id=value, track=OuterRef("pk"))
         return queryset.filter(Exists(links))
+
+    def filter_saved(self, queryset, name, value):
+        saves = SavedTrack.objects.filter(user=self.request.user, track=OuterRef("pk"))
+        return queryset.filter(Exists(saves) if value else ~Exists(saves))
 
     def filter_has_audio(self, queryset, name, value):
         has = ~Q(audio_file="")

@@ -25,7 +25,9 @@ class AlbumRefSerializer(serializers.Serializer):
 class TrackSerializer(serializers.ModelSerializer):
     artists = serializers.SerializerMethodField()
     album = AlbumRefSerializer(allow_null=True, read_only=True)
-    release_year = serializers.IntegerField(read_only=True, allow_null=True)
+    release_year = serializers.IntegerField(
+        source="album.release_year", read_only=True, allow_null=True, default=None
+    )
     has_audio = serializers.BooleanField(read_only=True)
     saved = serializers.BooleanField(read_only=True, help_text="In your Liked Songs.")
     tags = serializers.SerializerMethodField()
@@ -58,9 +60,7 @@ class TrackSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ArtistRefSerializer(many=True))
     def get_artists(self, track: Track) -> list[dict]:
-        return [
-            {"id": link.artist_id, "name": link.artist.name} for link in track.track_artists.all()
-        ]
+        return [{"id": link.artist_id, "name": link.artist.name} for link in track.artist_links]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, track: Track) -> list[str]:

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from library.api.filters import StableOrderingFilter, TrackFilter
 from library.api.inputs import TrackInputSerializer, refuse_spotify_owned
+from library.api.pagination import TrackPagination
 from library.api.querysets import SCOPE, shaped_tracks, visible_tracks
 from library.api.serializers import TrackDetailSerializer, TrackSerializer
 from library.models import Track
@@ -51,11 +52,31 @@ class TrackViewSet(viewsets.ModelViewSet):
         "updated_at",
         "id",
     ]
+    ordering_aliases = {"release_year": "album__release_year", "album_name": "album__name"}
     ordering = ["title"]
+    pagination_class = TrackPagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Track]:
-        return shaped_tracks(visible_tracks(self.request), self.request.user)
+        if self.action == "list":  # lean: counted and cut as ids, see TrackPagination
+            return Track.objects.all()
+        return shaped_tracks(Track.objects.all(), self.request.user, detail=True)
+
+    def filter_queryset(self, queryset):
+        # The library scope goes last: SQLite tests AND terms in order, and a search or a
+        # filter rules rows out far more cheaply than the scope's per-row look-ups.
+        return visible_tracks(self.request, super().filter_queryset(queryset))
+
+    @property
+    def collect_first(self) -> bool:
+        """A search is asked: count and page from one collected list (see TrackPagination)."""
+        return bool(self.request.query_params.get("search", "").strip())
+
+    def expand_page(self, ids: list[int]) -> list[Track]:
+        """The page's tracks, in the page's order, with all the list shows."""
+        rows = shaped_tracks(Track.objects.filter(pk__in=ids), self.request.user)
+        by_id = {track.pk: track for track in rows}
+        return [by_id[pk] for pk in ids]
 
     def get_serializer_class(self):
         if self.action in ("create", "partial_update"):
@@ -107,7 +128,7 @@ class TrackViewSet(viewsets.ModelViewSet):
             set_tags(self.request.user, track.pk, personal["tags"])
 
     def _shown(self, pk: int) -> dict:
-        track = shaped_tracks(Track.objects.filter(pk=pk), self.request.user).get()
+        track = shaped_tracks(Track.objects.filter(pk=pk), self.request.user, detail=True).get()
         return TrackDetailSerializer(track, context=self.get_serializer_context()).data
 
 

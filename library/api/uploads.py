@@ -63,7 +63,7 @@ class UploadView(APIView):
             raise validation_error("file", str(problem)) from None
         except Conflict as clash:
             return Response({"detail": str(clash), "id": clash.existing_id}, status=409)
-        shown = shaped_tracks(Track.objects.filter(pk=track.pk), request.user).get()
+        shown = shaped_tracks(Track.objects.filter(pk=track.pk), request.user, detail=True).get()
         body = TrackDetailSerializer(shown, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -1,7 +1,8 @@
 """Free-text search over tracks: every word must match the title, an artist or the album.
 
-Artists and albums are searched on their own (small) tables and joined back by id, so that a
-search costs one pass over track titles rather than a join of every track with its artists.
+Titles, artists and albums are each searched on their own and joined back by id (a list of
+ids per word and kind), so that a search costs one pass over the title index rather than a
+join of every track with its artists, and a rare word is cheap whatever else is asked.
 A word that looks like an ISRC also matches the ISRC exactly.
 """
 
@@ -24,8 +25,11 @@ def search_words(text: str) -> list[str]:
 def word_filter(word: str) -> Q:
     """A Q over Track: `word` in the title, in an artist's name or in the album's name."""
     artists = Artist.objects.filter(name__icontains=word).values("pk")
+    # the title as a sub-query too: then each of the three is an index-driven id list, and
+    # the database unions them instead of testing every row of the catalog three times
+    titles = Track.objects.filter(title__icontains=word).values("pk")
     condition = (
-        Q(title__icontains=word)
+        Q(pk__in=titles)
         | Q(album__in=Album.objects.filter(name__icontains=word).values("pk"))
         | Q(pk__in=TrackArtist.objects.filter(artist__in=artists).values("track_id"))
     )
