@@ -3,8 +3,9 @@
 from django.contrib import admin
 from django.db.models import Prefetch
 
+from library.admin.base import LibraryAdmin
 from library.admin.filters import AlbumDecadeFilter
-from library.admin.widgets import URL_FIELDS, PreloadedInlineForm
+from library.admin.widgets import PreloadedInlineForm
 from library.models import Album, AlbumArtist, Artist
 
 ALBUM_FROM_SPOTIFY = [
@@ -20,13 +21,10 @@ ALBUM_FROM_SPOTIFY = [
 
 
 @admin.register(Artist)
-class ArtistAdmin(admin.ModelAdmin):
-    formfield_overrides = URL_FIELDS
+class ArtistAdmin(LibraryAdmin):
     list_display = ["name", "spotify_id", "created_at"]
     search_fields = ["name", "=spotify_id"]
     readonly_fields = ["local_key", "created_at", "updated_at"]
-    show_full_result_count = False
-    list_per_page = 100
 
     def get_readonly_fields(self, request, obj=None):
         spotify = ["name", "spotify_id", "image_url"] if obj and obj.spotify_id else []
@@ -49,15 +47,12 @@ class AlbumArtistInline(admin.TabularInline):
 
 
 @admin.register(Album)
-class AlbumAdmin(admin.ModelAdmin):
-    formfield_overrides = URL_FIELDS
+class AlbumAdmin(LibraryAdmin):
     list_display = ["name", "artist_names", "release_year", "album_type", "total_tracks"]
     list_filter = ["album_type", "release_date_precision", AlbumDecadeFilter]
     search_fields = ["name", "=spotify_id"]
     readonly_fields = ["local_key", "created_at", "updated_at"]
     inlines = [AlbumArtistInline]
-    show_full_result_count = False
-    list_per_page = 100
 
     def get_queryset(self, request):
         links = AlbumArtist.objects.select_related("artist").order_by("position")

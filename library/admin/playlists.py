@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from library.admin.widgets import URL_FIELDS, PreloadedInlineForm
+from library.admin.base import LibraryAdmin
+from library.admin.widgets import PreloadedInlineForm
 from library.models import Playlist, PlaylistEntry, SavedTrack, TrackEnrichment, TrackTag
 
 PLAYLIST_FROM_SPOTIFY = [
@@ -38,8 +39,7 @@ class PlaylistEntryInline(admin.TabularInline):
 
 
 @admin.register(Playlist)
-class PlaylistAdmin(admin.ModelAdmin):
-    formfield_overrides = URL_FIELDS
+class PlaylistAdmin(LibraryAdmin):
     list_display = ["name", "owner", "track_count", "readable", "public", "imported_at"]
     list_select_related = ["owner"]
     list_filter = ["readable", "public", "collaborative"]
@@ -47,7 +47,6 @@ class PlaylistAdmin(admin.ModelAdmin):
     autocomplete_fields = ["owner"]
     readonly_fields = ["imported_at", "created_at", "updated_at"]
     inlines = [PlaylistEntryInline]
-    show_full_result_count = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(track_count=Count("entries"))
@@ -62,29 +61,26 @@ class PlaylistAdmin(admin.ModelAdmin):
 
 
 @admin.register(SavedTrack)
-class SavedTrackAdmin(admin.ModelAdmin):
+class SavedTrackAdmin(LibraryAdmin):
     list_display = ["track", "user", "added_at"]
     list_select_related = ["track", "user"]
     search_fields = ["track__title", "user__username"]
     autocomplete_fields = ["track", "user"]
     date_hierarchy = "added_at"
-    show_full_result_count = False
 
 
 @admin.register(TrackTag)
-class TrackTagAdmin(admin.ModelAdmin):
+class TrackTagAdmin(LibraryAdmin):
     list_display = ["name", "track", "owner", "created_at"]
     list_select_related = ["track", "owner"]
     search_fields = ["name", "track__title", "owner__username"]
     autocomplete_fields = ["track", "owner"]
-    show_full_result_count = False
 
 
 @admin.register(TrackEnrichment)
-class TrackEnrichmentAdmin(admin.ModelAdmin):
+class TrackEnrichmentAdmin(LibraryAdmin):
     list_display = ["track", "provider", "fetched_at"]
     list_select_related = ["track"]
     list_filter = ["provider"]
     search_fields = ["track__title", "=provider"]
     autocomplete_fields = ["track"]
-    show_full_result_count = False

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Prefetch
 
 from library.admin import actions as track_actions
+from library.admin.base import LibraryAdmin
 from library.admin.filters import DecadeFilter, HasAudioFilter, SavedByFilter
 from library.admin.widgets import PreloadedInlineForm
 from library.models import Track, TrackArtist, TrackEnrichment
@@ -52,7 +53,7 @@ class EnrichmentInline(admin.TabularInline):
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(LibraryAdmin):
     list_display = [
         "title",
         "artist_names",
@@ -78,8 +79,6 @@ class TrackAdmin(admin.ModelAdmin):
         track_actions.queue_download,
     ]
     action_form = track_actions.TrackActionForm
-    show_full_result_count = False
-    list_per_page = 100
 
     def get_queryset(self, request):
         links = TrackArtist.objects.select_related("artist").order_by("position")

@@ -47,6 +47,8 @@ def test_every_changelist_shows_its_rows(model, admin_client, catalog):
     html = page(admin_client, reverse(f"admin:library_{model._meta.model_name}_changelist"))
     expected = {Artist: "Daft Punk", Album: "Homework", Playlist: "Road Trip", TrackTag: "house"}
     assert expected.get(model, "Around the World") in html
+    obj = model.objects.get()
+    assert f'name="_selected_action" value="{obj.pk}" class="action-select"' in html
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
