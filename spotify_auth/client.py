@@ -22,6 +22,7 @@ from urllib3.util.retry import Retry
 from .auth import AccountAuth
 from .errors import RateLimited, ReconnectRequired, SpotifyApiError
 from .models import SpotifyAccount
+from .prefetch import NeedsRefresh, has_more, prefetched
 
 __all__ = ["RateLimited", "ReconnectRequired", "SpotifyApiError", "TrackFlowSpotify", "for_user"]
 
@@ -99,13 +100,16 @@ class TrackFlowSpotify(spotipy.Spotify):
 
     # Transport: one request, with TrackFlow's retry rules
 
-    def _internal_call(self, method, url, payload, params):
+    def _internal_call(self, method, url, payload, params, token: str | None = None):
+        """One call, retried by the rules above. With `token` (a prefetch thread), a refused
+        token raises NeedsRefresh instead of refreshing: refreshing touches the database."""
         url = url if url.startswith("http") else self.prefix + url
         params = dict(params or {})
         body = json.dumps(payload) if payload is not None else None
-        tries = Counter()
+        tries = Counter(fixed_token=token is not None)
         while True:
-            token = self.auth_manager.get_access_token(as_dict=False)
+            if not tries["fixed_token"]:
+                token = self.auth_manager.get_access_token(as_dict=False)
             try:
                 response = self._send(method, url, params, body, token)
             except (requests.ConnectionError, requests.Timeout) as exc:
@@ -136,6 +140,8 @@ class TrackFlowSpotify(spotipy.Spotify):
     def _retry_delay(self, method, url, response, token, tries: Counter) -> float:
         """Seconds to wait before trying again; raises when we should not."""
         status, error = response.status_code, _error(response)
+        if status == 401 and tries["fixed_token"]:
+            raise NeedsRefresh
         if status == 401 and not tries["refreshed"] and hasattr(self.auth_manager, "refresh"):
             tries["refreshed"] += 1  # expired or revoked early: one refresh, then a retry
             self.auth_manager.refresh(token)
@@ -161,14 +167,23 @@ class TrackFlowSpotify(spotipy.Spotify):
     def me(self) -> dict:
         return self._get("me")  # spotipy asks for "me/"
 
-    def pages(self, path: str, offset: int = 0, limit: int = PAGE_SIZE, **params) -> Iterator[dict]:
-        """Paging objects from `offset` on, one request each."""
+    def pages(
+        self, path: str, offset: int = 0, limit: int = PAGE_SIZE, prefetch: int = 0, **params
+    ) -> Iterator[dict]:
+        """Paging objects from `offset` on, one request each.
+
+        With `prefetch`, a helper thread reads up to that many pages ahead while the caller
+        works on the ones it has (stores them, say): an import then takes about as long as
+        the slower of the two, not their sum. See spotify_auth.prefetch.
+        """
+        if prefetch:
+            yield from prefetched(self, path, offset, limit, params, prefetch)
+            return
         while True:
             page = self._get(path, limit=limit, offset=offset, **params)
             yield page
             offset += limit
-            more = page["next"] if "next" in page else offset < page.get("total", 0)
-            if not more or not page.get("items"):
+            if not has_more(page, offset):
                 return
 
     def iter_saved_tracks(self, offset: int = 0) -> Iterator[dict]:

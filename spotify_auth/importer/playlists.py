@@ -2,8 +2,8 @@
 
 The list keeps each playlist's details, removes what Spotify no longer lists, and spawns a
 `playlist:<id>` job only where the snapshot_id moved: an unchanged playlist costs nothing.
-Entries are read 50 at a time and written in place at Spotify's positions, so order,
-duplicates and added_at survive, and a retried job resumes at its offset.
+Entries are read 50 at a time and written eight pages at a time, in place at Spotify's
+positions, so order, duplicates and added_at survive, and a retried job resumes at its offset.
 """
 
 from collections import Counter
@@ -12,12 +12,12 @@ from collections.abc import Callable
 from django.db import transaction
 
 from library.models import Playlist
-from library.services.catalog import upsert_tracks
 
 from ..client import ITEM_FIELDS
 from ..errors import SpotifyApiError
 from ..models import ImportJob
 from . import writes
+from .batching import BATCH_PAGES, batched, catalog_ids
 from .items import entry_target, keepable, parse_time, skipped_note
 from .progress import report
 from .sources import PLAYLIST_PREFIX, playlist_id
@@ -80,38 +80,55 @@ def import_playlist(job: ImportJob, client) -> str:
 
 
 def _read_entries(job: ImportJob, client, playlist: Playlist, cursor: dict, counts: Counter):
-    offset, path = cursor.get("offset", 0), f"playlists/{playlist.spotify_id}/items"
+    path = f"playlists/{playlist.spotify_id}/items"
     try:
-        for page in client.pages(path, offset=offset, fields=ITEM_FIELDS):
+        pages = client.pages(
+            path, cursor.get("offset", 0), fields=ITEM_FIELDS, prefetch=BATCH_PAGES
+        )
+        for batch in batched(pages, lambda page: _arrived(job, playlist, page)):
             with transaction.atomic():
-                _save_entries(playlist.pk, offset, page["items"], counts)
-                offset += len(page["items"])
-                cursor.update(offset=offset, total=page["total"])
+                _save_entries(playlist.pk, batch, counts, job.force)
+                cursor.update(offset=batch[-1]["offset"] + batch[-1]["limit"])
+                cursor.update(total=batch[-1]["total"])
                 writes.save_cursor(job, cursor, counts)
-            report(job, offset, page["total"], f"“{playlist.name}”: {offset} of {page['total']}")
     except SpotifyApiError as exc:
         if exc.http_status != 403:
             raise
         reason = UNREADABLE.format(owner=playlist.spotify_owner_name or playlist.spotify_owner_id)
         writes.mark_unreadable(playlist.pk, cursor["snapshot_id"], reason)
         return f"“{playlist.name}” kept by name only: {reason}"
-    writes.finish_playlist(playlist.pk, cursor.get("total", offset), cursor["snapshot_id"])
+    writes.finish_playlist(playlist.pk, cursor["total"], cursor["snapshot_id"])
     return f"“{playlist.name}”: {counts['entries']} entries{skipped_note(counts)}"
 
 
-def _save_entries(playlist_pk: int, offset: int, items: list[dict], counts: Counter) -> None:
+def _arrived(job: ImportJob, playlist: Playlist, page: dict) -> None:
+    done = min(page["offset"] + len(page["items"]), page["total"])
+    report(job, done, page["total"], f"“{playlist.name}”: {done} of {page['total']}")
+
+
+def _save_entries(playlist_pk: int, batch: list[dict], counts: Counter, force: bool) -> None:
+    """Write the slots the batch's pages cover, at Spotify's positions."""
     kept = [
-        (offset + i, entry)
-        for i, entry in enumerate(items)
+        (page["offset"] + i, entry)
+        for page in batch
+        for i, entry in enumerate(page["items"])
         if keepable(entry_target(entry), counts)
     ]
-    track_ids = upsert_tracks([entry_target(entry) for _, entry in kept])
+    track_ids = catalog_ids([entry_target(entry) for _, entry in kept], force)
     rows = {
         position: (track_id, parse_time(entry.get("added_at")))
         for (position, entry), track_id in zip(kept, track_ids, strict=True)
     }
-    writes.write_entries(playlist_pk, offset, len(items), rows)
+    start, end = batch[0]["offset"], _end(batch[-1])
+    writes.write_entries(playlist_pk, start, end - start, rows)
     counts["entries"] += len(rows)
+
+
+def _end(page: dict) -> int:
+    """Where the page's slots end: its limit (a short page leaves no stale slot behind)."""
+    return page["offset"] + max(
+        min(page["limit"], page["total"] - page["offset"]), len(page["items"])
+    )
 
 
 def _stale(playlist: Playlist, data: dict) -> bool:

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from library.models import Playlist, PlaylistEntry, SavedTrack
+from library.services.bulk import insert_rows
 from trackflow.jobs.models import ACTIVE_STATUSES
 
 from ..models import ImportJob
@@ -121,15 +122,17 @@ def write_entries(
         if new is None and old is not None:
             delete.append(old[0])
         elif new is not None and old is None:
-            create.append(_entry(playlist_id, position, new))
+            create.append(
+                {"playlist": playlist_id, "position": position, "track": new[0], "added_at": new[1]}
+            )
         elif new is not None and old[1:] != new:
             update.append(PlaylistEntry(pk=old[0], track_id=new[0], added_at=new[1]))
     if delete:
         PlaylistEntry.objects.filter(pk__in=delete).delete()
     if update:
         PlaylistEntry.objects.bulk_update(update, ["track", "added_at"])
-    if create:
-        PlaylistEntry.objects.bulk_create(create)
+    if create:  # plain rows: bulk_create's per-field preparation costs more than the INSERT
+        insert_rows(PlaylistEntry, create)
 
 
 def finish_playlist(playlist_id: int, length: int, snapshot_id: str) -> None:
@@ -152,12 +155,6 @@ def mark_unreadable(playlist_id: int, snapshot_id: str, reason: str) -> None:
         unreadable_reason=reason[:300],
         imported_at=timezone.now(),
         updated_at=timezone.now(),
-    )
-
-
-def _entry(playlist_id: int, position: int, row: tuple[int, datetime | None]) -> PlaylistEntry:
-    return PlaylistEntry(
-        playlist_id=playlist_id, position=position, track_id=row[0], added_at=row[1]
     )
 
 
