@@ -1,7 +1,8 @@
 """Query parameters of the library's lists: one filter each, and stable ordering."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.expressions import OrderBy
 from rest_framework.filters import OrderingFilter
 
 from library.models import (
@@ -20,23 +21,26 @@ from library.services.search import search_tracks
 class StableOrderingFilter(OrderingFilter):
     """`ordering` as asked, then by id, so that pages never repeat or skip rows on ties.
 
-    The id runs the same way as the first field, so that an index on (field, id) serves the
-    whole ORDER BY. A view's `ordering_aliases` maps public names to lookups
-    (release_year -> album__release_year).
+    Missing values (no popularity, no album) sort as the smallest on every database: first
+    ascending, last descending, which is SQLite's own rule, so its indexes still serve. The id
+    runs the same way as the first field, so that an index on (field, id) serves the whole
+    ORDER BY. A view's `ordering_aliases` maps public names to lookups (release_year ->
+    album__release_year).
     """
 
     def get_ordering(self, request, queryset, view):
-        ordering = list(super().get_ordering(request, queryset, view) or [])
+        terms = list(super().get_ordering(request, queryset, view) or [])
         aliases = getattr(view, "ordering_aliases", {})
-        ordering = [_alias(term, aliases) for term in ordering]
-        if not {"id", "-id", "pk", "-pk"} & set(ordering):
-            ordering.append("-id" if ordering and ordering[0].startswith("-") else "id")
+        ordering: list = [_expression(term, aliases) for term in terms]
+        if not {"id", "-id", "pk", "-pk"} & set(terms):
+            ordering.append("-id" if terms and terms[0].startswith("-") else "id")
         return ordering
 
 
-def _alias(term: str, aliases: dict[str, str]) -> str:
-    sign, name = ("-", term[1:]) if term.startswith("-") else ("", term)
-    return sign + aliases.get(name, name)
+def _expression(term: str, aliases: dict[str, str]) -> OrderBy:
+    if term.startswith("-"):
+        return F(aliases.get(term[1:], term[1:])).desc(nulls_last=True)
+    return F(aliases.get(term, term)).asc(nulls_first=True)
 
 
 class TrackFilter(django_filters.FilterSet):
