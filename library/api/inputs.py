@@ -9,6 +9,8 @@ import re
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.utils import html
 
 from library.models import Album, Artist, Track, TrackArtist
 from library.services.search import ISRC
@@ -61,6 +63,11 @@ class RefField(serializers.Field):
 @extend_schema_field({"type": "array", "items": REF_SCHEMA, "maxItems": 50})
 class RefListField(serializers.Field):
     """A list of refs; problems are reported by index ("artists[2]")."""
+
+    def get_value(self, dictionary):
+        if html.is_html_input(dictionary):  # a form: artists=1&artists=Nina%20Simone
+            return dictionary.getlist(self.field_name) or empty
+        return super().get_value(dictionary)
 
     def to_internal_value(self, data):
         if not isinstance(data, list) or len(data) > 50:

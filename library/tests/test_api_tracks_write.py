@@ -115,6 +115,13 @@ class TestCreate:
     def test_bad_input_is_a_400_naming_the_field(self, owner_api, data, path, message):
         assert errors(owner_api.post("/api/tracks/", data, format="json")).get(path) == message
 
+    def test_a_form_post_lists_artists_by_repeating_the_field(self, owner_api):
+        response = owner_api.post(
+            "/api/tracks/", {"title": "Form", "artists": ["One", "Two"], "duration_ms": 5}
+        )
+        assert response.status_code == 201, response.content
+        assert [a["name"] for a in response.json()["artists"]] == ["One", "Two"]
+
     def test_an_unknown_artist_id_names_its_position(self, owner_api):
         real = ArtistFactory()
         response = owner_api.post(
