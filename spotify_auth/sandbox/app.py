@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,10 +97,17 @@ class SandboxApp:
         self.reset()
 
     def reset(self) -> None:
-        """Back to the seed's data, with no tokens, faults or counts."""
+        """Back to the seed's data, with no tokens, faults or counts.
+
+        Tokens are signed, so a new process (a restart) accepts the ones an earlier one
+        issued; an explicit reset refuses every token issued before it.
+        """
         o = self.options
         self.state = SandboxState.generate(o.seed, o.users, o.liked, o.playlists, o.playlist_size)
-        self.tokens = TokenStore(dict(o.clients), o.token_ttl, o.rotate_refresh_tokens)
+        not_before = time.time() if hasattr(self, "tokens") else 0.0
+        self.tokens = TokenStore(
+            dict(o.clients), o.token_ttl, o.rotate_refresh_tokens, not_before=not_before
+        )
         self.faults.clear()
         self.stats.reset()
 
