@@ -119,3 +119,19 @@ def test_a_playlist_import_resumes_at_its_offset(account, sandbox, import_now):
     assert entries == 100
     stored = ImportJob.objects.get(pk=job.pk)
     assert stored.counts["entries"] == 98  # the episode and the removed track are skipped
+
+
+def test_a_cancelled_import_stops_at_the_next_page(account, sandbox, import_now):
+    from spotify_auth.importer.progress import watching
+    from trackflow.jobs.services import cancel
+
+    token = watching.set(lambda job, fraction, message: cancel(job))
+    try:
+        [job] = import_now(account.user, ["liked"])
+    finally:
+        watching.reset(token)
+
+    assert job.status == "cancelled"
+    assert job.message == "cancelled"
+    # cancelled at the second page's report, before its batch was stored
+    assert not SavedTrack.objects.filter(user=account.user).exists()
