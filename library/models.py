@@ -76,7 +76,7 @@ class AlbumArtist(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["album", "position"]
+        ordering = ["album_id", "position"]  # by id: "album" would join and sort by name
         constraints = [
             models.UniqueConstraint(fields=["album", "artist"], name="albumartist_unique"),
         ]
@@ -173,7 +173,7 @@ class TrackArtist(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["track", "position"]
+        ordering = ["track_id", "position"]  # by id: "track" would join and sort by title
         constraints = [
             models.UniqueConstraint(fields=["track", "artist"], name="trackartist_unique"),
         ]
@@ -205,6 +205,8 @@ class SavedTrack(models.Model):
             models.Index(fields=["user", "-added_at"], name="savedtrack_user_added_idx"),
             # "is this track saved by anyone" and scope sub-queries by track
             models.Index(fields=["track", "user"], name="savedtrack_track_idx"),
+            # everyone's saves newest first (the admin's list; ties by id)
+            models.Index(fields=["added_at", "id"], name="savedtrack_added_idx"),
         ]
 
     def __str__(self) -> str:
@@ -254,7 +256,7 @@ class PlaylistEntry(models.Model):
     added_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["playlist", "position"]
+        ordering = ["playlist_id", "position"]  # by id, not by the playlist's name
         constraints = [
             models.UniqueConstraint(fields=["playlist", "position"], name="entry_position_unique"),
         ]
@@ -304,7 +306,7 @@ class TrackEnrichment(models.Model):
     fetched_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["track", "provider"]
+        ordering = ["track_id", "provider"]  # by id, not by the track's title
         constraints = [
             models.UniqueConstraint(fields=["track", "provider"], name="enrichment_unique"),
         ]

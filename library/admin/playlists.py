@@ -66,7 +66,8 @@ class SavedTrackAdmin(LibraryAdmin):
     list_select_related = ["track", "user"]
     search_fields = ["track__title", "user__username"]
     autocomplete_fields = ["track", "user"]
-    date_hierarchy = "added_at"
+    # a date filter, not date_hierarchy: that one lists the distinct days of every save
+    list_filter = [("added_at", admin.DateFieldListFilter)]
 
 
 @admin.register(TrackTag)
