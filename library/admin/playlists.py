@@ -37,6 +37,20 @@ class PlaylistEntryInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("track")
 
+    def _editable(self, obj) -> bool:
+        """Entries of a playlist imported from Spotify are Spotify's: the next import
+        replaces them, so they are shown, not edited."""
+        return obj is None or not obj.spotify_id
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(Playlist)
 class PlaylistAdmin(LibraryAdmin):
