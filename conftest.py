@@ -8,9 +8,13 @@ from rest_framework.test import APIClient
 
 @pytest.fixture(autouse=True)
 def _isolate(settings, tmp_path):
-    """Each test: empty cache (throttles), its own MEDIA_ROOT, queued tasks run inline."""
+    """Each test: empty cache (throttles), its own MEDIA_ROOT, queued tasks run inline.
+
+    Passwords use a fast hasher: PBKDF2's deliberate slowness costs seconds per test.
+    """
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     sync, Conf.SYNC = Conf.SYNC, True
     yield
     Conf.SYNC = sync

@@ -1,4 +1,7 @@
-"""Track actions: set status, add or remove a tag, queue downloads, all through services."""
+"""Track actions: set status, add or remove a tag, through the library services.
+
+The download actions come from downloads/admin_actions.py, beside the downloads service.
+"""
 
 from django import forms
 from django.contrib import admin, messages
@@ -48,16 +51,3 @@ def _change_tag(modeladmin, request, queryset, change, verb: str) -> None:
         modeladmin.message_user(request, f"{str(problem).capitalize()}.", messages.ERROR)
         return
     modeladmin.message_user(request, f"Tag {verb} {count} track(s).")
-
-
-@admin.action(description="Queue downloads of the selected tracks")
-def queue_download(modeladmin, request, queryset):
-    from downloads.services import queue_downloads  # imported late: downloads imports library
-
-    wanted = _ids(queryset)
-    jobs = queue_downloads(request.user, wanted, force=False)
-    skipped = len(wanted) - len(jobs)
-    modeladmin.message_user(
-        request,
-        f"{len(jobs)} download(s) queued; {skipped} skipped (already downloaded or in the queue).",
-    )

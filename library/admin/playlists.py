@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from downloads.admin_actions import download_playlists
 from library.admin.base import LibraryAdmin
 from library.admin.widgets import PreloadedInlineForm
 from library.models import Playlist, PlaylistEntry, SavedTrack, TrackEnrichment, TrackTag
@@ -57,6 +58,7 @@ class PlaylistAdmin(LibraryAdmin):
     list_display = ["name", "owner", "track_count", "readable", "public", "imported_at"]
     list_select_related = ["owner"]
     list_filter = ["readable", "public", "collaborative"]
+    actions = [download_playlists]
     search_fields = ["name", "=spotify_id", "owner__username"]
     autocomplete_fields = ["owner"]
     readonly_fields = ["imported_at", "created_at", "updated_at"]

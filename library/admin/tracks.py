@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db.models import Prefetch
 
+from downloads.admin_actions import download_tracks, download_tracks_again
 from library.admin import actions as track_actions
 from library.admin.base import LibraryAdmin
 from library.admin.filters import DecadeFilter, HasAudioFilter, SavedByFilter
@@ -76,7 +77,8 @@ class TrackAdmin(LibraryAdmin):
         track_actions.set_status,
         track_actions.add_tag,
         track_actions.remove_tag,
-        track_actions.queue_download,
+        download_tracks,
+        download_tracks_again,
     ]
     action_form = track_actions.TrackActionForm
 

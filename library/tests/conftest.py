@@ -3,12 +3,6 @@
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The named users are made per test; PBKDF2's deliberate slowness cost 2 s per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def saved_for():
     """saved_for(user, n, start=0): n Spotify tracks (two artists each) saved by `user`; ids."""

@@ -5,7 +5,16 @@ import re
 import pytest
 from django.urls import reverse
 
-from library.models import Album, Artist, Playlist, SavedTrack, Track, TrackEnrichment, TrackTag
+from library.models import (
+    Album,
+    Artist,
+    Playlist,
+    PlaylistEntry,
+    SavedTrack,
+    Track,
+    TrackEnrichment,
+    TrackTag,
+)
 from library.services import tags
 from library.services.playlists import replace_playlist_entries
 from library.tests.factories import (
@@ -186,9 +195,25 @@ def test_the_download_action_queues_jobs_through_the_downloads_service(admin_cli
     from downloads.models import DownloadJob
 
     tracks = TrackFactory.create_batch(2)
-    response = run_action(admin_client, "queue_download", tracks)
-    assert "2 download(s) queued; 0 skipped" in response.content.decode()
+    response = run_action(admin_client, "download_tracks", tracks)
+    assert "2 download(s) queued." in response.content.decode()
     assert DownloadJob.objects.filter(owner=admin_user).count() == 2
+
+
+def test_the_playlist_download_action_queues_its_tracks(admin_client, admin_user):
+    from downloads.models import DownloadJob
+
+    playlist = PlaylistFactory(owner=admin_user)
+    tracks = TrackFactory.create_batch(3)
+    for position, track in enumerate(tracks):
+        PlaylistEntry.objects.create(playlist=playlist, track=track, position=position)
+    response = admin_client.post(
+        reverse("admin:library_playlist_changelist"),
+        {"action": "download_playlists", "_selected_action": [playlist.pk]},
+        follow=True,
+    )
+    assert "3 download(s) queued." in response.content.decode()
+    assert set(DownloadJob.objects.values_list("track_id", flat=True)) == {t.pk for t in tracks}
 
 
 def test_the_changelist_tags_are_per_user(admin_client, admin_user, member, catalog):
