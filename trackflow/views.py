@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -5,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django_q.brokers import get_broker
 
+from .jobs.services import job_rows
 from .logging import redact
 
 
@@ -34,4 +36,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard.html")
+    """What a person sees first: the Spotify connection, the library's size, recent jobs."""
+    from library.models import Playlist
+    from library.services.scope import library_tracks
+    from spotify_auth.models import SpotifyAccount
+
+    user = request.user
+    context = {
+        "account": SpotifyAccount.objects.filter(user=user).first(),
+        "tracks": library_tracks(user).count(),
+        "playlists": Playlist.objects.filter(owner=user).count(),
+        "jobs": list(job_rows(user)[:10]),
+        "sandbox": settings.SPOTIFY_SANDBOX,
+    }
+    return render(request, "dashboard.html", context)

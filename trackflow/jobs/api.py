@@ -2,7 +2,6 @@
 
 import uuid
 
-from django.db.models import CharField, Value
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -14,20 +13,7 @@ from rest_framework.settings import api_settings
 from . import services
 from .models import JobBase, JobStatus
 
-FIELDS = (
-    "id",
-    "status",
-    "progress",
-    "message",
-    "error",
-    "attempts",
-    "max_attempts",
-    "run_after",
-    "created_at",
-    "started_at",
-    "finished_at",
-    "updated_at",
-)
+FIELDS = services.JOB_FIELDS
 
 
 class JobSerializer(serializers.Serializer):
@@ -46,11 +32,13 @@ class JobSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+def _all_scope(request) -> bool:
+    return request.user.is_staff and request.query_params.get("scope") == "all"
+
+
 def _visible(model: type[JobBase], request):
     queryset = model.objects.all()
-    if not (request.user.is_staff and request.query_params.get("scope") == "all"):
-        queryset = queryset.filter(owner=request.user)
-    return queryset
+    return queryset if _all_scope(request) else queryset.filter(owner=request.user)
 
 
 def _row(job: JobBase) -> dict:
@@ -88,26 +76,12 @@ class JobViewSet(viewsets.ViewSet):
         ]
     )
     def list(self, request):
-        parts = []
-        wanted_kind = request.query_params.get("kind")
-        wanted_status = request.query_params.get("status")
-        for model in services.job_models():
-            if wanted_kind and model.kind != wanted_kind:
-                continue
-            queryset = _visible(model, request)
-            if wanted_status:
-                queryset = queryset.filter(status=wanted_status)
-            parts.append(
-                queryset.order_by()
-                .values(*FIELDS)
-                .annotate(kind=Value(model.kind, output_field=CharField()))
-            )
-        if not parts:
-            rows = []
-        elif len(parts) == 1:
-            rows = parts[0].order_by("-created_at")
-        else:
-            rows = parts[0].union(*parts[1:], all=True).order_by("-created_at")
+        owner = None if _all_scope(request) else request.user
+        rows = services.job_rows(
+            owner,
+            kind=request.query_params.get("kind"),
+            status=request.query_params.get("status"),
+        )
         paginator = self.paginator
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(JobSerializer(page, many=True).data)

@@ -9,7 +9,7 @@ from typing import TypeVar
 from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import CharField, F, Value
 from django.utils import timezone
 from django_q.models import Schedule
 from django_q.tasks import async_task, schedule
@@ -41,8 +41,48 @@ class RetryLater(Exception):
         self.when = when
 
 
+JOB_FIELDS = (
+    "id",
+    "status",
+    "progress",
+    "message",
+    "error",
+    "attempts",
+    "max_attempts",
+    "run_after",
+    "created_at",
+    "started_at",
+    "finished_at",
+    "updated_at",
+)
+
+
 def job_models() -> list[type[JobBase]]:
     return [m for m in apps.get_models() if issubclass(m, JobBase)]
+
+
+def job_rows(owner=None, *, kind: str | None = None, status: str | None = None):
+    """Jobs of every kind as one queryset of dicts (a UNION), newest first.
+
+    `owner=None` means everyone's. Each row has JOB_FIELDS and `kind`.
+    """
+    parts = []
+    for model in job_models():
+        if kind and model.kind != kind:
+            continue
+        queryset = model.objects.all() if owner is None else model.objects.filter(owner=owner)
+        if status:
+            queryset = queryset.filter(status=status)
+        parts.append(
+            queryset.order_by()
+            .values(*JOB_FIELDS)
+            .annotate(kind=Value(model.kind, output_field=CharField()))
+        )
+    if not parts:
+        return []
+    if len(parts) == 1:
+        return parts[0].order_by("-created_at")
+    return parts[0].union(*parts[1:], all=True).order_by("-created_at")
 
 
 def backoff_delay(attempts: int) -> timedelta:
