@@ -8,6 +8,7 @@ plain rows with ON CONFLICT in statements of that size, so that a batch costs th
 statements whatever its size.
 """
 
+import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -68,6 +69,10 @@ def values_by(model, key: str, wanted: Sequence, value: str = "id") -> dict:
     return found
 
 
+def _lock_order(row: dict) -> tuple:
+    return tuple((value is None, value) for value in row.values())
+
+
 def insert_rows(
     model,
     rows: Sequence[dict],
@@ -87,6 +92,10 @@ def insert_rows(
     """
     if not rows:
         return
+    # Every writer takes row locks in the same order, so two imports upserting overlapping
+    # tracks on PostgreSQL wait for each other instead of deadlocking.
+    with contextlib.suppress(TypeError):  # values that do not order (JSON) keep their order
+        rows = sorted(rows, key=(lambda row: row[update_on]) if update_on else _lock_order)
     names = list(rows[0])
     fields = [model._meta.get_field(name) for name in names]
     dates = {i for i, field in enumerate(fields) if isinstance(field, models.DateField)}
