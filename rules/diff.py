@@ -144,7 +144,7 @@ def _match(kept: list[str], target: tuple[str, ...]) -> list[int]:
     return [slots[uri].popleft() for uri in kept]
 
 
-def _longest_increasing(values: list[int]) -> set[int]:
+def longest_increasing(values: list[int]) -> set[int]:
     """The values on one longest strictly increasing subsequence (values are distinct)."""
     tails: list[int] = []  # tails[k]: smallest tail value of an increasing run of length k+1
     tail_at: list[int] = []  # position in `values` of that tail
@@ -166,7 +166,7 @@ def _longest_increasing(values: list[int]) -> set[int]:
 
 def _moves(ranks: list[int]) -> tuple[list[Op], set[int]]:
     """Reorders putting the kept entries (named by target rank) into rank order."""
-    staying = _longest_increasing(ranks)
+    staying = longest_increasing(ranks)
     order = sorted(ranks)
     previous = {rank: order[i - 1] if i else None for i, rank in enumerate(order)}
     blocks: list[list[int]] = []

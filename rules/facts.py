@@ -9,25 +9,32 @@ number of tracks.
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Exists, QuerySet
+from django.db.models import QuerySet
 
 from library.models import AlbumArtist, PlaylistEntry, Track, TrackArtist, TrackEnrichment, TrackTag
 from rules.dsl import TrackFacts
 
-from .query.sources import Scope, date_added, liked_at, saved
+from .query.scope import Scope
+from .query.sources import COLUMNS, joins
 
 
 def load_facts(
     tracks: QuerySet[Track], owner, exclude_playlist_id: int | None = None
 ) -> list[TrackFacts]:
-    """Facts for `tracks` as `owner` sees them, in the queryset's order."""
+    """Facts for `tracks` as `owner` sees them, in track id order."""
     scope = Scope(getattr(owner, "pk", owner), exclude_playlist_id)
+    ids = tracks.order_by().values("pk")
     rows = list(
-        tracks.select_related("album").annotate(
-            tf_liked=Exists(saved(scope)), tf_likedat=liked_at(scope), tf_added=date_added(scope)
+        Track.objects.filter(pk__in=ids)
+        .annotate(**joins(scope))
+        .annotate(
+            tf_liked=COLUMNS["liked"](scope),
+            tf_likedat=COLUMNS["likedat"](scope),
+            tf_added=COLUMNS["dateadded"](scope),
         )
+        .select_related("album")
+        .order_by("pk")
     )
-    ids = tracks.values("pk")
     related = _related(ids, scope, {row.album_id for row in rows if row.album_id})
     return [_facts(row, related) for row in rows]
 

@@ -4,7 +4,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet, Window
 from django.utils import timezone
 
 from library.models import Track, TrackArtist
@@ -19,14 +19,33 @@ from .selection import own_playlist_id
 
 @dataclass(frozen=True)
 class Preview:
-    """An unevaluated, ordered, limited queryset and what explaining a page needs."""
+    """The rule's tracks (ordered, not limited: `tracks` applies the limit) and what
+    paging and explaining them needs."""
 
-    tracks: QuerySet[Track]
+    ordered: QuerySet[Track]
     rule: Rule
     owner_id: int
     exclude_playlist_id: int | None
     seed: int
     now: dt.datetime
+
+    @property
+    def tracks(self) -> QuerySet[Track]:
+        return limited(self.ordered, self.rule)
+
+    def page(self, offset: int, size: int) -> tuple[int, list[Track]]:
+        """(how many the rule selects, its tracks from `offset` on).
+
+        The rule is evaluated once: the count rides along with the page's ids as a window
+        function, and the sort carries ids only; the page's tracks are fetched after.
+        """
+        end = offset + size if self.rule.limit is None else min(offset + size, self.rule.limit)
+        counted = self.ordered.annotate(tf_total=Window(Count("pk")))
+        rows = list(counted.values_list("pk", "tf_total")[offset:end]) if offset < end else []
+        total = rows[0][1] if rows else self.ordered.count()
+        found = shaped(Track.objects.filter(pk__in=[pk for pk, _ in rows])).in_bulk()
+        count = total if self.rule.limit is None else min(total, self.rule.limit)
+        return count, [found[pk] for pk, _ in rows]
 
     def explain(self, page: list[Track]) -> dict[int, list[str]]:
         """Each page track's explanation: one line per group and condition."""

@@ -13,11 +13,13 @@ from django.utils import timezone
 
 from library.models import Track
 from library.services.scope import library_filter
-from rules.dsl import Rule
+from rules.dsl import Condition, Rule
+from rules.dsl.ast import walk
 
-from .conditions import node_q
+from .conditions import Context, node_q
 from .ordering import order_by
-from .sources import Scope, date_added, liked_at
+from .scope import Scope
+from .sources import joins
 
 
 def compile_rule(
@@ -33,14 +35,22 @@ def compile_rule(
     owner_id = getattr(owner, "pk", owner)
     scope = Scope(owner_id, exclude_playlist_id)
     library = library_filter(owner, exclude_playlist_id=exclude_playlist_id)
-    condition = node_q(rule.root, scope, now or timezone.now())
-    return (
-        Track.objects.filter(library).filter(condition).order_by(*order_by(rule.sort, scope, seed))
-    )
+    condition = node_q(rule.root, Context(scope, now or timezone.now()))
+    # the rule's own conditions first: they usually cut more, and more cheaply, than scope
+    ordering = order_by(rule.sort, scope, seed)
+    tracks = Track.objects.annotate(**joins(scope, providers(rule)))
+    return tracks.filter(condition).filter(library).order_by(*ordering)
+
+
+def providers(rule: Rule) -> set[str]:
+    """The enrichment providers a rule reads (`PROVIDER.KEY` in conditions or sort)."""
+    names = [node.field for _, node in walk(rule.root) if isinstance(node, Condition)]
+    names += [key.field for key in rule.sort] if rule.sort != "random" else []
+    return {name.partition(".")[0] for name in names if "." in name}
 
 
 def limited(tracks: QuerySet[Track], rule: Rule) -> QuerySet[Track]:
     return tracks[: rule.limit] if rule.limit is not None else tracks
 
 
-__all__ = ["Scope", "compile_rule", "date_added", "limited", "liked_at"]
+__all__ = ["Scope", "compile_rule", "limited", "providers"]

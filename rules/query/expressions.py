@@ -1,12 +1,10 @@
-"""The few SQL pieces Django has no word for, written once per database.
-
-Everything vendor-specific in the compiler lives here: case folding, text sort order,
-`matches`, JSON values of enrichments and the `genres` lists inside them. Every value a
-rule supplies is a bound parameter; the JSON keys are whitelisted identifiers and bound too.
+"""The SQL pieces Django has no word for, written once per database: case folding, text
+sort order and `matches` (JSON reading is in `jsonsql`). Every value a rule supplies is a
+bound parameter.
 """
 
 from django.db import NotSupportedError
-from django.db.models import BooleanField, Expression, FloatField, Func, TextField
+from django.db.models import BooleanField, Expression, Func, TextField
 
 from rules.dsl.regex import postgres_pattern, python_pattern
 
@@ -20,18 +18,29 @@ class Fold(Func):
     function = FOLD
     output_field = TextField()
 
+    def as_sqlite(self, compiler, connection, **extra):
+        # Calling Python costs a microsecond a row; SQLite's own LOWER() is Python's on
+        # ASCII, and a text is ASCII when it has as many bytes as characters.
+        sql, params = compiler.compile(self.source_expressions[0])
+        ascii_only = f"length({sql}) = length(CAST({sql} AS BLOB))"
+        folded = f"(CASE WHEN {ascii_only} THEN lower({sql}) ELSE {FOLD}({sql}) END)"
+        return folded, [*params, *params, *params, *params]
+
 
 class SortText(Func):
     """Folded text for ORDER BY, NULL when missing; code point order on both databases."""
 
     output_field = TextField()
 
+    def __init__(self, expression):
+        super().__init__(Fold(expression))
+
     def as_sqlite(self, compiler, connection, **extra):
         # BINARY collation compares UTF-8 bytes, which is code point order
-        return self.as_sql(compiler, connection, template=f"NULLIF({FOLD}(%(expressions)s), '')")
+        return self.as_sql(compiler, connection, template="NULLIF(%(expressions)s, '')")
 
     def as_postgresql(self, compiler, connection, **extra):
-        template = f"(NULLIF({FOLD}(%(expressions)s), '') COLLATE \"C\")"
+        template = "(NULLIF(%(expressions)s, '') COLLATE \"C\")"
         return self.as_sql(compiler, connection, template=template)
 
 
@@ -60,117 +69,3 @@ class Matches(Expression):
     def as_postgresql(self, compiler, connection):
         sql, params = compiler.compile(self.value)
         return f"({sql} ~* %s)", [*params, postgres_pattern(self.pattern)]
-
-
-# JSON kinds of an enrichment value -> (SQLite json_type names, PostgreSQL jsonb_typeof name)
-KINDS = {
-    "number": ("'integer', 'real'", "number"),
-    "string": ("'text'", "string"),
-    "bool": ("'true', 'false'", "boolean"),
-}
-OUTPUT = {"number": FloatField(), "string": TextField(), "bool": BooleanField()}
-
-
-class JsonValue(Expression):
-    """`data[key]` when it is a JSON value of `kind`, else NULL (so it never mis-casts)."""
-
-    def __init__(self, data, key: str, kind: str):
-        super().__init__(output_field=OUTPUT[kind])
-        self.data, self.key, self.kind = data, key, kind
-
-    def get_source_expressions(self):
-        return [self.data]
-
-    def set_source_expressions(self, exprs):
-        (self.data,) = exprs
-
-    def as_sql(self, compiler, connection):
-        raise NotSupportedError(f"enrichment values are not written for {connection.vendor}")
-
-    def as_sqlite(self, compiler, connection):
-        data, params = compiler.compile(self.data)
-        path = f"$.{self.key}"
-        kinds = KINDS[self.kind][0]
-        if self.kind == "bool":
-            sql = f"(CASE json_type({data}, %s) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)"
-            return sql, [*params, path]
-        sql = f"(CASE WHEN json_type({data}, %s) IN ({kinds}) THEN json_extract({data}, %s) END)"
-        return sql, [*params, path, *params, path]
-
-    def as_postgresql(self, compiler, connection):
-        data, params = compiler.compile(self.data)
-        value = {
-            "number": f"({data} ->> %s)::numeric",
-            "string": f"({data} ->> %s)",
-            "bool": f"(({data} ->> %s) = 'true')",
-        }[self.kind]
-        kind = KINDS[self.kind][1]
-        sql = f"(CASE WHEN jsonb_typeof({data} -> %s) = '{kind}' THEN {value} END)"
-        return sql, [*params, self.key, *params, self.key]
-
-
-class GenreElement(Expression):
-    """One item of a `genres` list inside GenreAny: the text of a JSON string."""
-
-    output_field = TextField()
-
-    def as_sql(self, compiler, connection):
-        raise NotSupportedError(f"genres are not written for {connection.vendor}")
-
-    def as_sqlite(self, compiler, connection):
-        return "tf_genre.value", []
-
-    def as_postgresql(self, compiler, connection):
-        return "(tf_genre.value #>> '{}')", []
-
-
-class GenreAny(Expression):
-    """Whether `data["genres"]` is a list holding a non-empty string for which `test` holds.
-
-    `test` is a condition on GenreElement() (None: any such string will do).
-    """
-
-    output_field = BooleanField()
-
-    def __init__(self, data, test=None):
-        super().__init__()
-        self.data, self.test = data, test
-
-    def get_source_expressions(self):
-        return [self.data, self.test]
-
-    def set_source_expressions(self, exprs):
-        self.data, self.test = exprs
-
-    def _test(self, compiler) -> tuple[str, list]:
-        if self.test is None:
-            return "", []
-        sql, params = compiler.compile(self.test)
-        return f" AND ({sql})", list(params)
-
-    def as_sql(self, compiler, connection):
-        raise NotSupportedError(f"genres are not written for {connection.vendor}")
-
-    def as_sqlite(self, compiler, connection):
-        data, params = compiler.compile(self.data)
-        test, test_params = self._test(compiler)
-        sql = (
-            f"EXISTS (SELECT 1 FROM json_each({data}, '$.genres') AS tf_genre"
-            f" WHERE json_type({data}, '$.genres') = 'array' AND tf_genre.type = 'text'"
-            f" AND tf_genre.value <> ''{test})"
-        )
-        return sql, [*params, *params, *test_params]
-
-    def as_postgresql(self, compiler, connection):
-        data, params = compiler.compile(self.data)
-        test, test_params = self._test(compiler)
-        array = (
-            f"CASE WHEN jsonb_typeof({data} -> 'genres') = 'array'"
-            f" THEN {data} -> 'genres' ELSE '[]'::jsonb END"
-        )
-        sql = (
-            f"EXISTS (SELECT 1 FROM jsonb_array_elements({array}) AS tf_genre(value)"
-            f" WHERE jsonb_typeof(tf_genre.value) = 'string'"
-            f" AND (tf_genre.value #>> '{{}}') <> ''{test})"
-        )
-        return sql, [*params, *params, *params, *test_params]

@@ -7,13 +7,14 @@ the same seed gives the same order (a preview's pages agree), another seed anoth
 
 import hashlib
 
-from django.db.models import F, OrderBy, Subquery, Value
+from django.db.models import F, OrderBy, Value
 
 from rules.dsl import SortKey
 from rules.dsl.fields import FieldType, lookup_field
 
-from .expressions import JsonValue, SortText
-from .sources import COLUMNS, RELATED, Scope, enrichments, first_name
+from .expressions import SortText
+from .scope import Scope
+from .sources import COLUMNS, RELATED, enrichment_value, first_name
 
 PRIME = 2_147_483_647  # 2**31 - 1
 
@@ -24,9 +25,7 @@ def sort_value(key: SortKey, scope: Scope):
     if field is None or not field.sortable:
         raise ValueError(f"cannot sort by {key.field!r}")
     if field.type is FieldType.DYNAMIC:
-        provider, _, name = field.name.partition(".")
-        numbers = enrichments(provider).values_list(JsonValue(F("data"), name, "number"))
-        return Subquery(numbers[:1])
+        return enrichment_value(field.name, "number")
     if field.name in RELATED:
         return first_name(field.name, scope)
     value = COLUMNS[field.name](scope)

@@ -1,23 +1,23 @@
 """Where each rule field's values live in the database, as expressions over `library.Track`.
 
-A single-valued field is an expression on the track's row (its album joined where needed,
-or a scalar subquery of the owner's rows). A multi-valued field is a set of related rows
-with a value column: a condition on it becomes EXISTS over those rows. `dateadded` and
-`likedat` are defined here once; rules.facts reads them through the same expressions.
+Single-valued fields are expressions on the track's row: its own columns, its album's
+(joined), the owner's like and each enrichment provider's data (LEFT JOINs through
+`joins()`, one row each at most). Multi-valued fields (artist, albumartist, tag, genre,
+playlist) are sets: `IN (subquery)` over the related rows, computed once per query.
+`dateadded` and `likedat` are defined here once; rules.facts reads them through the same
+expressions.
 """
 
-import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db.models import (
+    BooleanField,
     Case,
-    DateTimeField,
     Exists,
     F,
+    FilteredRelation,
     FloatField,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -25,83 +25,47 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Least, NullIf
+from django.db.models.functions import Cast
 
 from library.models import (
+    Album,
     AlbumArtist,
+    Artist,
     PlaylistEntry,
-    SavedTrack,
     TrackArtist,
     TrackEnrichment,
     TrackTag,
 )
 
+from .dates import date_added
 from .expressions import SortText
+from .jsonsql import GenreAny, JsonValue, RawTextHas
+from .scope import SAVED, Holds, Scope
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Whose library a rule reads, and which playlist (its own target) it never sees."""
-
-    owner_id: int
-    exclude_playlist_id: int | None = None
+def provider_join(provider: str) -> str:
+    return f"tf_{provider}"  # providers are lowercase identifiers (rules.dsl.fields)
 
 
-def playlist_entries(scope: Scope) -> QuerySet:
-    """The owner's playlist entries of the outer track, the rule's own target left out."""
-    entries = PlaylistEntry.objects.filter(playlist__owner_id=scope.owner_id, track=OuterRef("pk"))
-    if scope.exclude_playlist_id is not None:
-        entries = entries.exclude(playlist_id=scope.exclude_playlist_id)
-    return entries
+def joins(scope: Scope, providers: Iterable[str] = ()) -> dict[str, FilteredRelation]:
+    """The LEFT JOINs the expressions below may use; Django adds only those they use."""
+    found = {SAVED: FilteredRelation("saves", condition=Q(saves__user_id=scope.owner_id))}
+    for provider in providers:
+        condition = Q(enrichments__provider=provider)
+        found[provider_join(provider)] = FilteredRelation("enrichments", condition=condition)
+    return found
 
 
-def saved(scope: Scope) -> QuerySet:
-    return SavedTrack.objects.filter(user_id=scope.owner_id, track=OuterRef("pk"))
+def enrichment_value(name: str, kind: str) -> JsonValue:
+    """`PROVIDER.KEY` as a `kind` (number, string, bool) JSON value, else NULL."""
+    provider, _, key = name.partition(".")
+    return JsonValue(F(f"{provider_join(provider)}__data"), key, kind)
 
 
-def liked_at(scope: Scope) -> Subquery:
-    return Subquery(saved(scope).values("added_at")[:1], output_field=DateTimeField())
-
-
-# Later than any real instant: stands in for "no value" inside LEAST, which SQLite (as MIN)
-# would otherwise turn NULL as soon as one source is NULL.
-NEVER = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
-
-
-def _earliest(rows: QuerySet, column: str) -> Subquery:
-    first = rows.order_by().values("track").annotate(first=Min(column)).values("first")
-    return Subquery(first, output_field=DateTimeField())
-
-
-def date_added(scope: Scope) -> NullIf:
-    """When the track first entered the owner's library: the earliest of its like, its
-    entries in the owner's playlists (not the rule's own target), its creation if the
-    owner added it, and the owner's completed downloads of it. NULL when none is known."""
-    owner = scope.owner_id
-    sources = [
-        _earliest(saved(scope), "added_at"),
-        _earliest(playlist_entries(scope), "added_at"),
-        Case(When(added_by_id=owner, then=F("created_at")), output_field=DateTimeField()),
-    ]
-    downloads = _download_model()
-    if downloads is not None:
-        done = downloads.objects.filter(owner_id=owner, status="completed", track=OuterRef("pk"))
-        sources.append(_earliest(done, "created_at"))
-    never = Value(NEVER, output_field=DateTimeField())
-    least = Least(*(Coalesce(s, never, output_field=DateTimeField()) for s in sources))
-    return NullIf(least, never, output_field=DateTimeField())
-
-
-def _download_model():
-    try:
-        return apps.get_model("downloads", "DownloadJob")
-    except LookupError:
-        return None
-
-
-def has_audio() -> Case:
-    empty = Q(audio_file__isnull=True) | Q(audio_file="")
-    return Case(When(empty, then=Value(False)), default=Value(True))
+def _flag(condition: Q) -> Case:
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
 
 
 def duration() -> Cast:
@@ -121,35 +85,101 @@ COLUMNS: dict[str, Callable[[Scope], object]] = {
     "isrc": lambda s: F("isrc"),
     "source": lambda s: F("source"),
     "status": lambda s: F("status"),
-    "liked": lambda s: Exists(saved(s)),
-    "likedat": liked_at,
+    "liked": lambda s: _flag(Q(**{f"{SAVED}__isnull": False})),
+    "likedat": lambda s: F(f"{SAVED}__added_at"),
     "dateadded": date_added,
-    "hasaudio": lambda s: has_audio(),
+    "hasaudio": lambda s: _flag(~Q(audio_file__isnull=True) & ~Q(audio_file="")),
 }
+
+# Album fields: as a set of albums for conditions (found among albums, not joined row by
+# row); the join in COLUMNS is for sorting.
+ALBUM_COLUMNS = {"album": "name", "year": "release_year", "releasedate": "release_date"}
+
+
+def on_album(column: str, holds: Holds) -> Q:
+    """Tracks whose album's `column` value `holds`; a track without an album has none.
+    (Django's NOT over a nullable IN keeps album-less tracks for negations.)"""
+    return Q(album__in=Album.objects.filter(holds(F(column))))
 
 
 @dataclass(frozen=True)
 class Related:
-    """Rows related to the outer track, and the column holding each row's value."""
+    """A multi-valued field: `having(scope, holds)` is a Q over tracks with at least one
+    value for which `holds` is true, as `IN (subquery)` computed once per query (matching
+    artists are found among artists, not once per track). `rows` are the outer track's
+    rows in credit order, with their value in `value` (what sorting reads)."""
 
+    having: Callable[[Scope, Holds], Q]
     rows: Callable[[Scope], QuerySet]
     value: str
 
 
+def _artists(holds: Holds) -> QuerySet:
+    return Artist.objects.filter(holds(F("name")))
+
+
 RELATED: dict[str, Related] = {
-    "artist": Related(lambda s: TrackArtist.objects.filter(track=OuterRef("pk")), "artist__name"),
+    "artist": Related(
+        lambda s, holds: Q(
+            pk__in=TrackArtist.objects.filter(artist__in=_artists(holds)).values("track_id")
+        ),
+        lambda s: TrackArtist.objects.filter(track=OuterRef("pk")),
+        "artist__name",
+    ),
     "albumartist": Related(
-        lambda s: AlbumArtist.objects.filter(album=OuterRef("album_id")), "artist__name"
+        lambda s, holds: Q(
+            album__in=AlbumArtist.objects.filter(artist__in=_artists(holds)).values("album_id")
+        ),
+        lambda s: AlbumArtist.objects.filter(album=OuterRef("album_id")),
+        "artist__name",
     ),
     "tag": Related(
-        lambda s: TrackTag.objects.filter(owner_id=s.owner_id, track=OuterRef("pk")), "name"
+        lambda s, holds: Q(
+            pk__in=TrackTag.objects.filter(owner_id=s.owner_id)
+            .filter(holds(F("name")))
+            .values("track_id")
+        ),
+        lambda s: TrackTag.objects.filter(owner_id=s.owner_id, track=OuterRef("pk")),
+        "name",
     ),
 }
 
 
-def enrichments(provider: str | None = None) -> QuerySet:
-    rows = TrackEnrichment.objects.filter(track=OuterRef("pk"))
-    return rows if provider is None else rows.filter(provider=provider)
+def tracks_among(rows: QuerySet, per_track: bool) -> Q:
+    """Tracks with one of these enrichment rows: as a set found once (one pass over the
+    rows), or, when few tracks will ask (`per_track`), as EXISTS for each of them."""
+    if per_track:
+        return Q(Exists(rows.filter(track=OuterRef("pk"))))
+    return Q(pk__in=rows.values("track_id"))
+
+
+def with_genre(test=None, needles: tuple[str, ...] = (), per_track: bool = False) -> Q:
+    """Tracks with a genre (a string in any provider's `genres` list) passing `test`;
+    `needles`: folded texts one of which any passing genre contains (a prefilter)."""
+    rows = TrackEnrichment.objects.order_by().filter(RawTextHas(F("data"), ('"genres"',)))
+    if needles:
+        rows = rows.filter(RawTextHas(F("data"), needles, folded=True))
+    return tracks_among(rows.filter(GenreAny(F("data"), test)), per_track)
+
+
+def with_enrichment(
+    name: str, test: Q, needles: tuple[str, ...] = (), per_track: bool = False
+) -> Q:
+    """Tracks whose `PROVIDER.KEY` value passes `test` (a Q over that provider's row)."""
+    provider, _, key = name.partition(".")
+    rows = TrackEnrichment.objects.order_by().filter(provider=provider)
+    rows = rows.filter(RawTextHas(F("data"), (f'"{key}"',)))
+    if needles:
+        rows = rows.filter(RawTextHas(F("data"), needles, folded=True))
+    return tracks_among(rows.filter(test), per_track)
+
+
+def in_playlists(scope: Scope, playlists: Q) -> Q:
+    """Tracks in those of the owner's playlists that `playlists` picks (target left out)."""
+    entries = PlaylistEntry.objects.filter(playlist__owner_id=scope.owner_id).filter(playlists)
+    if scope.exclude_playlist_id is not None:
+        entries = entries.exclude(playlist_id=scope.exclude_playlist_id)
+    return Q(pk__in=entries.values("track_id"))
 
 
 def first_name(field: str, scope: Scope) -> Subquery:

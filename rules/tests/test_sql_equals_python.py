@@ -274,14 +274,38 @@ FIXED = [
     spec("Σοφία", enrichments={"musicbrainz": {"genres": ["House", "", 5]}}, tags=["Ça"]),
     spec("a\\b", enrichments={"audio": {"bpm": None, "genres": "house"}}, playlists=[2]),
     spec("theirs", mine=False, playlists=[], tags=["Party"]),
+    # stored JSON escapes non-ASCII (\u00c9): the cheap text look must not miss these
+    spec(
+        "Électro",
+        enrichments={"musicbrainz": {"genres": ["Électro", "\u212aelvin"]}, "audio": {"key": "Ré"}},
+    ),
 ]
 SINGLE = {
-    "text": (TEXT_FIELDS, [*TEXT_OPS, "in"], ["a", "ós", "ÓS", "æon", "%", "_", "\\", "house"]),
+    "text": (
+        TEXT_FIELDS,
+        [*TEXT_OPS, "in"],
+        ["a", "ós", "ÓS", "æon", "%", "_", "\\", "house", "électro", "k"],
+    ),
     "matches": (TEXT_FIELDS, ["matches"], PATTERNS),
     "number": (["year", "duration", "popularity"], ["is", "isNot", "gt", "lte"], [0, 1.5, 2000]),
-    "dynamic": (DYNAMIC, ["is", "isNot", "gte", "contains"], [120, 1.5, "fast", "120", True]),
+    "dynamic": (
+        DYNAMIC,
+        ["is", "isNot", "gte", "contains", "startsWith"],
+        [120, 1.5, "fast", "120", True, "ré"],
+    ),
     "date": (["likedat", "dateadded", "releasedate"], ["is", "after", "before", "lte"], DAYS),
 }
+
+
+# Enrichment tests after a narrowing sibling run per track (EXISTS), alone as one set (IN):
+# both ways must agree.
+NARROWED = [
+    {"all": [{"contains": {"title": "ü"}}, {"contains": {"genre": "house"}}]},
+    {"all": [{"is": {"tag": "party"}}, {"notContains": {"genre": "a"}}]},
+    {"all": [{"inTheRange": {"year": [1999, 2001]}}, {"any": [{"gt": {"audio.bpm": 100}}]}]},
+    {"all": [{"startsWith": {"title": "é"}}, {"is": {"audio.key": "RÉ"}}]},
+    {"all": [{"contains": {"artist": "o"}}, {"isMissing": {"musicbrainz.bpm": True}}]},
+]
 
 
 def single_conditions() -> list[dict]:
@@ -330,10 +354,10 @@ def test_every_single_condition_selects_what_the_evaluator_does(owner, stranger)
     facts = load_facts(library, owner, exclude_playlist_id=target)
     wrong = []
     playlists = sorted(owner.playlists.values_list("pk", flat=True))
-    for condition in single_conditions():
+    for condition in [*single_conditions(), *NARROWED]:
         condition = _resolve_ids(condition, playlists)
         try:
-            rule = parse_rule({"all": [condition]})
+            rule = parse_rule(condition if set(condition) == {"all"} else {"all": [condition]})
         except ValueError:
             continue  # the value does not fit the field (e.g. text for a number)
         got = list(
