@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, QuerySet, Window
@@ -33,8 +34,10 @@ class Preview:
     def tracks(self) -> QuerySet[Track]:
         return limited(self.ordered, self.rule)
 
-    def page(self, offset: int, size: int) -> tuple[int, list[Track]]:
-        """(how many the rule selects, its tracks from `offset` on).
+    def page(
+        self, offset: int, size: int, shape: Callable[[QuerySet], QuerySet] | None = None
+    ) -> tuple[int, list[Track]]:
+        """(how many the rule selects, its tracks from `offset` on, shaped by `shape`).
 
         The rule is evaluated once: the count rides along with the page's ids as a window
         function, and the sort carries ids only; the page's tracks are fetched after.
@@ -43,7 +46,8 @@ class Preview:
         counted = self.ordered.annotate(tf_total=Window(Count("pk")))
         rows = list(counted.values_list("pk", "tf_total")[offset:end]) if offset < end else []
         total = rows[0][1] if rows else self.ordered.count()
-        found = shaped(Track.objects.filter(pk__in=[pk for pk, _ in rows])).in_bulk()
+        tracks = Track.objects.filter(pk__in=[pk for pk, _ in rows])
+        found = (shape or shaped)(tracks).in_bulk()
         count = total if self.rule.limit is None else min(total, self.rule.limit)
         return count, [found[pk] for pk, _ in rows]
 

@@ -18,11 +18,13 @@ from spotify_auth.models import SpotifyAccount
 from trackflow.jobs.models import ACTIVE_STATUSES
 from trackflow.jobs.services import enqueue
 
-from .definitions import Written, read_nsp, read_rule
+from .definitions import Written, read_nsp, read_rule, stored_rule
+from .dsl import render_query
 from .models import RuleSet, SyncRun
 from .preview import Preview, preview, preview_rule
 from .selection import selected_track_ids, selection, wanted
 from .sync_plan import SyncPlan, plan_sync
+from .sync_plan import report as sync_report
 
 RECONNECT = "skipped: reconnect Spotify to resume auto-sync"
 
@@ -37,12 +39,19 @@ __all__ = [
     "queue_restore",
     "queue_sync",
     "read_rule",
+    "rule_text",
     "save_rule",
     "selected_track_ids",
     "selection",
     "sync_due",
+    "sync_report",
     "wanted",
 ]
+
+
+def rule_text(ruleset: RuleSet) -> str | None:
+    """The rule in the text form (as written, else rendered); None when it cannot say it."""
+    return ruleset.query or render_query(stored_rule(ruleset.definition))
 
 
 def save_rule(ruleset: RuleSet, written: Written) -> RuleSet:

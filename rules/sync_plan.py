@@ -2,9 +2,13 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
+
+from library.models import Track, TrackArtist
 from spotify_auth.client import for_user
 
 from . import diff, target
+from .mirror import CHUNK
 from .models import RuleSet
 from .selection import Wanted, wanted
 
@@ -30,3 +34,43 @@ def plan_sync(ruleset: RuleSet) -> SyncPlan:
         current = target.read_items(client, found.playlist_id)
         outside = outside and current != target.remembered(ruleset, ruleset.spotify_snapshot_id)
     return SyncPlan(found.playlist_id, False, goal, diff.plan(current, goal.uris), outside)
+
+
+def report(found: SyncPlan) -> dict:
+    """The plan as the API shows it: every entry with its position and, if known, its track."""
+    plan = found.plan
+    tracks = _tracks([uri for uri in (*plan.current, *plan.target) if uri])
+
+    def entry(uri: str | None, position: int, **extra) -> dict:
+        return {"uri": uri, "position": position, **extra, "track": tracks.get(uri)}
+
+    return {
+        "playlist_id": found.playlist_id,
+        "exists": found.playlist_id is not None,
+        "outside_edits": found.outside_edits,
+        "add": [entry(uri, at) for at, uri in plan.added_at()],
+        "remove": [entry(uri, at) for at, uri in plan.removed_at()],
+        "move": [entry(uri, to, from_position=at) for at, to, uri in plan.moved_at()],
+        "unchanged": [entry(uri, at) for at, uri in plan.unchanged_at()],
+        "skipped": found.wanted.skipped,
+        "writes": plan.writes,
+    }
+
+
+def _tracks(uris: list[str]) -> dict[str, dict]:
+    """{uri: {id, title, artists}} for the URIs the catalog knows, a few queries a 900."""
+    ids = sorted({uri.rsplit(":", 1)[-1] for uri in uris if uri.startswith("spotify:track:")})
+    found: dict[str, dict] = {}
+    artists = TrackArtist.objects.select_related("artist").order_by("position", "pk")
+    for start in range(0, len(ids), CHUNK):
+        rows = Track.objects.filter(spotify_id__in=ids[start : start + CHUNK]).prefetch_related(
+            Prefetch("track_artists", queryset=artists)
+        )
+        for track in rows.only("pk", "title", "spotify_id"):
+            names = [link.artist.name for link in track.track_artists.all()]
+            found[f"spotify:track:{track.spotify_id}"] = {
+                "id": track.pk,
+                "title": track.title,
+                "artists": names,
+            }
+    return found

@@ -1,0 +1,185 @@
+"""Rule sets, rule input (JSON `definition` or text `query`) and sync runs, as the API shows
+them. DSL errors come back at the API's paths: `definition.all[2].gt.audio.bpm`, `query[12]`."""
+
+from collections import defaultdict
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from rules import services
+from rules.dsl import RuleValidationError
+from rules.models import RuleSet, SyncRun
+
+
+def rule_errors(exc: RuleValidationError) -> serializers.ValidationError:
+    """Every DSL error, at its path (the project's {"errors": [{path, message}]})."""
+    by_path: dict[str, list[str]] = defaultdict(list)
+    for error in exc.errors:
+        by_path[error.path].append(error.message)
+    return serializers.ValidationError(dict(by_path))
+
+
+class RuleInputSerializer(serializers.Serializer):
+    """A rule written as JSON (`definition`) or as text (`query`): exactly one of them."""
+
+    definition = serializers.JSONField(required=False, help_text="The JSON form (DESIGN §8).")
+    query = serializers.CharField(
+        required=False, trim_whitespace=False, max_length=10_000, help_text="The text form."
+    )
+
+    def validate(self, data: dict) -> dict:
+        try:
+            written = services.read_rule(
+                self.context["request"].user, data.get("definition"), data.get("query")
+            )
+        except RuleValidationError as exc:
+            raise rule_errors(exc) from None
+        return {**data, "written": written}
+
+
+class ValidatedRuleSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    definition = serializers.JSONField(help_text="The normalized JSON form.")
+    query = serializers.CharField(
+        allow_null=True, help_text="The text form, re-rendered (null when it cannot say it)."
+    )
+
+
+class PreviewInputSerializer(RuleInputSerializer):
+    seed = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text="Fixes `sort: random`."
+    )
+    explain = serializers.BooleanField(default=False, help_text="Say why each track is in.")
+
+
+class RuleSetSerializer(serializers.ModelSerializer):
+    """A rule set; write `definition` or `query` (the other is derived), or neither to keep."""
+
+    definition = serializers.JSONField(required=False)
+    query = serializers.CharField(required=False, trim_whitespace=False, max_length=10_000)
+    text = serializers.SerializerMethodField(help_text="The rule as text (null when unsayable).")
+    auto_sync = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="Minutes; null: by hand only."
+    )
+
+    class Meta:
+        model = RuleSet
+        fields = [
+            "id",
+            "name",
+            "description",
+            "definition",
+            "query",
+            "text",
+            "target_playlist_name",
+            "spotify_playlist_id",
+            "enabled",
+            "auto_sync",
+            "last_preview_count",
+            "last_previewed_at",
+            "last_synced_at",
+            "last_sync_status",
+            "last_sync_message",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "spotify_playlist_id",
+            "last_preview_count",
+            "last_previewed_at",
+            "last_synced_at",
+            "last_sync_status",
+            "last_sync_message",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_text(self, ruleset: RuleSet) -> str | None:
+        return services.rule_text(ruleset)
+
+    def validate_name(self, name: str) -> str:
+        owner = self.context["request"].user
+        taken = RuleSet.objects.filter(owner=owner, name=name)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError("you already have a rule set with this name")
+        return name
+
+    def validate(self, data: dict) -> dict:
+        definition, query = data.get("definition"), data.get("query")
+        if self.instance is not None and definition is None and query is None:
+            return data  # the rule itself is unchanged
+        try:
+            written = services.read_rule(self.context["request"].user, definition, query)
+        except RuleValidationError as exc:
+            raise rule_errors(exc) from None
+        return {**data, "definition": written.definition, "query": written.query}
+
+
+class SyncRunSerializer(serializers.ModelSerializer):
+    """A sync (or restore) job: its progress and what it did to the playlist."""
+
+    kind = serializers.CharField(read_only=True, default=SyncRun.kind)
+    restorable = serializers.SerializerMethodField(
+        help_text="Whether restoring it can put the playlist back as this run found it."
+    )
+
+    class Meta:
+        model = SyncRun
+        fields = [
+            "id",
+            "kind",
+            "rule",
+            "restore_of",
+            "status",
+            "progress",
+            "message",
+            "error",
+            "attempts",
+            "max_attempts",
+            "run_after",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "playlist_id",
+            "created_playlist",
+            "added",
+            "removed",
+            "moved",
+            "unchanged",
+            "skipped",
+            "reads",
+            "writes",
+            "overwrote_outside_edits",
+            "restorable",
+        ]
+        read_only_fields = fields
+
+    def get_restorable(self, run: SyncRun) -> bool:
+        if hasattr(run, "has_before"):  # the list annotates it and leaves the URIs unread
+            return bool(run.has_before)
+        return run.before_uris is not None
+
+
+class DiffEntrySerializer(serializers.Serializer):
+    uri = serializers.CharField(allow_null=True, help_text="null: a local file or a gone track.")
+    position = serializers.IntegerField(
+        help_text="Where it ends up; for `remove`, where it is now."
+    )
+    from_position = serializers.IntegerField(required=False, help_text="`move`: where it is now.")
+    track = serializers.DictField(allow_null=True, help_text="{id, title, artists}, if known.")
+
+
+class DiffSerializer(serializers.Serializer):
+    playlist_id = serializers.CharField(allow_null=True)
+    exists = serializers.BooleanField()
+    outside_edits = serializers.BooleanField()
+    add = DiffEntrySerializer(many=True)
+    remove = DiffEntrySerializer(many=True)
+    move = DiffEntrySerializer(many=True)
+    unchanged = DiffEntrySerializer(many=True)
+    skipped = serializers.IntegerField(help_text="Selected tracks without a Spotify id.")
+    writes = serializers.IntegerField(help_text="Write calls the sync would make.")
