@@ -19,19 +19,21 @@ from trackflow.jobs.models import ACTIVE_STATUSES
 from trackflow.jobs.services import enqueue
 
 from .definitions import Written, read_nsp, read_rule, stored_rule
-from .dsl import render_query
+from .dsl import RuleError, RuleValidationError, render_query
 from .models import RuleSet, SyncRun
 from .preview import Preview, preview, preview_rule
 from .selection import selected_track_ids, selection, wanted
-from .sync_plan import SyncPlan, plan_sync
+from .sync_plan import SyncPlan, describe_plan, plan_sync
 from .sync_plan import report as sync_report
 
 RECONNECT = "skipped: reconnect Spotify to resume auto-sync"
 
 __all__ = [
+    "AlreadySyncing",
     "Preview",
     "SyncPlan",
     "Written",
+    "describe_plan",
     "import_nsp",
     "plan_sync",
     "preview",
@@ -44,6 +46,7 @@ __all__ = [
     "selected_track_ids",
     "selection",
     "sync_due",
+    "sync_now",
     "sync_report",
     "wanted",
 ]
@@ -61,10 +64,16 @@ def save_rule(ruleset: RuleSet, written: Written) -> RuleSet:
     return ruleset
 
 
-def import_nsp(owner, text: str, name: str | None = None) -> RuleSet:
-    """A rule set from a Navidrome `.nsp` file (named by the file's `name` unless given)."""
+def import_nsp(
+    owner, text: str, name: str | None = None, default_name: str = "Imported smart playlist"
+) -> RuleSet:
+    """A rule set from a Navidrome `.nsp` file, named `name`, else the file's own `name`,
+    else `default_name`. RuleValidationError lists every problem (a taken name too)."""
     nsp_name, written = read_nsp(owner, text)
-    chosen = name or nsp_name or "Imported smart playlist"
+    chosen = (name or nsp_name or default_name)[:200]
+    if RuleSet.objects.filter(owner=owner, name=chosen).exists():
+        problem = f"you already have a rule set named “{chosen}”; give another name"
+        raise RuleValidationError([RuleError("name", problem)])
     return save_rule(RuleSet(owner=owner, name=chosen), written)
 
 
@@ -126,3 +135,21 @@ def sync_due(now: dt.datetime | None = None) -> str:
             continue
         queued += queue_sync(rule)[1]
     return f"{queued} rules queued for sync, {skipped} skipped (Spotify needs reconnecting)"
+
+
+class AlreadySyncing(Exception):
+    """A sync of this rule is queued or running already."""
+
+
+def sync_now(ruleset: RuleSet) -> SyncRun:
+    """Sync in this process (commands): the same job and record as a queued sync."""
+    try:
+        with transaction.atomic():
+            run = SyncRun.objects.create(owner_id=ruleset.owner_id, rule=ruleset)
+    except IntegrityError:
+        raise AlreadySyncing(f"a sync of “{ruleset.name}” is queued or running already") from None
+    from . import tasks
+
+    tasks.run_sync(str(run.pk))
+    run.refresh_from_db()
+    return run

@@ -36,6 +36,15 @@ def plan_sync(ruleset: RuleSet) -> SyncPlan:
     return SyncPlan(found.playlist_id, False, goal, diff.plan(current, goal.uris), outside)
 
 
+def describe_plan(found: SyncPlan) -> str:
+    """One line: what a sync would do now."""
+    plan, where = found.plan, ("the playlist" if found.playlist_id else "a new playlist")
+    counts = f"{len(plan.added)} to add, {len(plan.removed)} to remove"
+    counts += f", {len(plan.moved)} to move, {len(plan.unchanged)} unchanged"
+    skipped = f"; {found.wanted.skipped} without a Spotify id" if found.wanted.skipped else ""
+    return f"would make {plan.writes} write call(s) to {where}: {counts}{skipped}"
+
+
 def report(found: SyncPlan) -> dict:
     """The plan as the API shows it: every entry with its position and, if known, its track."""
     plan = found.plan
