@@ -120,7 +120,7 @@ class GenreAny(Expression):
             f" WHERE jsonb_typeof(tf_genre.value) = 'string'"
             f" AND (tf_genre.value #>> '{{}}') <> ''{test})"
         )
-        return sql, [*params, *params, *params, *test_params]
+        return sql, [*params, *params, *test_params]
 
 
 class RawTextHas(Expression):
