@@ -189,3 +189,28 @@ def test_a_rule_set_can_be_disabled_without_losing_manual_syncs(connected, rule,
     ruleset = rule(enabled=False)
     assert sync(ruleset).status == "completed"
     assert RuleSet.objects.get(pk=ruleset.pk).last_sync_status == "synced"
+
+
+def test_renaming_the_target_renames_the_playlist_with_one_write(
+    sandbox, connected, catalog_tracks, rule, sync
+):
+    catalog_tracks(2)
+    ruleset = rule(target_playlist_name="Old name")
+    sync(ruleset)
+    ruleset.refresh_from_db()
+    RuleSet.objects.filter(pk=ruleset.pk).update(target_playlist_name="New name")
+    sandbox.stats.reset()
+
+    run = sync(ruleset)
+
+    assert sandbox.state.playlist(ruleset.spotify_playlist_id).name == "New name"
+    assert sandbox.stats.writes == run.writes == 1
+
+
+def test_selected_track_ids_are_the_rules_tracks_in_order(owner, rule):
+    from rules.services import selected_track_ids
+
+    tracks = [b.track(owner, title, popularity=p) for title, p in (("a", 5), ("b", 9), ("c", 7))]
+    ruleset = rule({"all": [{"gt": {"popularity": 5}}], "sort": "-popularity", "limit": 5})
+
+    assert selected_track_ids(ruleset) == [tracks[1].pk, tracks[2].pk]
