@@ -1,11 +1,11 @@
 """Where each rule field's values live in the database, as expressions over `library.Track`.
 
-Single-valued fields are expressions on the track's row: its own columns, its album's
-(joined), the owner's like and each enrichment provider's data (LEFT JOINs through
-`joins()`, one row each at most). Multi-valued fields (artist, albumartist, tag, genre,
-playlist) are sets: `IN (subquery)` over the related rows, computed once per query.
-`dateadded` and `likedat` are defined here once; rules.facts reads them through the same
-expressions.
+For sorting and facts, a field is an expression on the track's row: its own columns, its
+album's (joined), the owner's like and each enrichment provider's data (LEFT JOINs through
+`joins()`, one row each at most). For conditions, whatever lives in another table is a set
+of tracks: `IN (subquery)` over artists, albums, tags, playlist entries or enrichment rows,
+found once per query rather than once per track (enrichment sets may be asked per track
+when the planner expects few tracks to get that far). `dateadded` is in `dates`.
 """
 
 from collections.abc import Callable, Iterable
