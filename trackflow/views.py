@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -43,6 +44,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     user = request.user
     context = {
+        **admin.site.each_context(request),  # the admin's header, links and theme
+        "title": "TrackFlow",
         "account": SpotifyAccount.objects.filter(user=user).first(),
         "tracks": library_tracks(user).count(),
         "playlists": Playlist.objects.filter(owner=user).count(),

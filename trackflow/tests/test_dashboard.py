@@ -13,6 +13,7 @@ def test_it_asks_a_new_user_to_connect_spotify(client, owner):
     assert 'id="connect-spotify" href="/spotify/login/"' in page
     assert "0 tracks in 0 playlists" in page
     assert "No jobs yet." in page
+    assert '<a href="/admin/">TrackFlow</a>' in page  # the admin's own header, not Django's
 
 
 def test_it_shows_the_connection_and_recent_jobs(client, owner, stranger):
