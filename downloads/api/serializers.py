@@ -2,31 +2,22 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from downloads.models import DownloadJob
+from library.api.serializers import AlbumRefSerializer, ArtistRefSerializer
 from library.models import Track
-
-
-class DownloadArtistSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-class DownloadAlbumSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
 
 
 class DownloadTrackSerializer(serializers.ModelSerializer):
     """Enough of the track to show a download: title, artists, album; /api/tracks/ has more."""
 
     artists = serializers.SerializerMethodField()
-    album = DownloadAlbumSerializer(allow_null=True)
+    album = AlbumRefSerializer(allow_null=True)
     has_audio = serializers.BooleanField()
 
     class Meta:
         model = Track
         fields = ["id", "title", "artists", "album", "duration_ms", "has_audio"]
 
-    @extend_schema_field(DownloadArtistSerializer(many=True))
+    @extend_schema_field(ArtistRefSerializer(many=True))
     def get_artists(self, track: Track) -> list[dict]:
         return [
             {"id": link.artist_id, "name": link.artist.name} for link in track.track_artists.all()

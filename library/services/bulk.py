@@ -12,6 +12,7 @@ import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import TypeVar
 
 from django.db import connection, models
@@ -69,10 +70,6 @@ def values_by(model, key: str, wanted: Sequence, value: str = "id") -> dict:
     return found
 
 
-def _lock_order(row: dict) -> tuple:
-    return tuple((value is None, value) for value in row.values())
-
-
 def insert_rows(
     model,
     rows: Sequence[dict],
@@ -94,8 +91,10 @@ def insert_rows(
         return
     # Every writer takes row locks in the same order, so two imports upserting overlapping
     # tracks on PostgreSQL wait for each other instead of deadlocking.
-    with contextlib.suppress(TypeError):  # values that do not order (JSON) keep their order
-        rows = sorted(rows, key=(lambda row: row[update_on]) if update_on else _lock_order)
+    # The conflict key, else the first two columns (the link tables' unique pairs).
+    with contextlib.suppress(TypeError):  # values that do not order keep their order
+        keys = (update_on,) if update_on else tuple(rows[0])[:2]
+        rows = sorted(rows, key=itemgetter(*keys))
     names = list(rows[0])
     fields = [model._meta.get_field(name) for name in names]
     dates = {i for i, field in enumerate(fields) if isinstance(field, models.DateField)}
