@@ -77,7 +77,7 @@ def insert_rows(
     update_on: str | None = None,
     update: Sequence[str] = (),
     ignore_conflicts: bool = False,
-) -> None:
+) -> dict | None:
     """INSERT the rows (the dicts' keys are the columns, alike in every row), one statement per
     parameter limit. On a clash of the unique field `update_on`, UPDATE the `update` fields;
     with `ignore_conflicts`, skip rows that clash with any unique constraint.
@@ -88,7 +88,7 @@ def insert_rows(
     x = excluded.x reads the same on SQLite and PostgreSQL.
     """
     if not rows:
-        return
+        return {} if update_on else None
     # Every writer takes row locks in the same order, so two imports upserting overlapping
     # tracks on PostgreSQL wait for each other instead of deadlocking.
     # The conflict key, else the first two columns (the link tables' unique pairs).
@@ -99,6 +99,14 @@ def insert_rows(
     fields = [model._meta.get_field(name) for name in names]
     dates = {i for i, field in enumerate(fields) if isinstance(field, models.DateField)}
     sql = _insert_sql(model, fields, update_on, update, ignore_conflicts)
+    # An upsert hands back {conflict key: id} of every row, inserted or updated, in the same
+    # statement where the database can (SQLite 3.35+, PostgreSQL), sparing a SELECT.
+    returning = update_on is not None and connection.features.can_return_rows_from_bulk_insert
+    if returning:
+        quote = connection.ops.quote_name
+        key_column = quote(model._meta.get_field(update_on).column)
+        sql += f" RETURNING {key_column}, {quote(model._meta.pk.column)}"
+    ids: dict = {}
     row_sql = "(" + ", ".join(["%s"] * len(names)) + ")"
     adapted: dict = {}
     with connection.cursor() as cursor:
@@ -113,6 +121,13 @@ def insert_rows(
                         value = adapted[(i, value)]
                     params.append(value)
             cursor.execute(sql.format(values=", ".join([row_sql] * len(batch))), params)
+            if returning:
+                ids.update(cursor.fetchall())
+    if update_on is None:
+        return None
+    if not returning:
+        ids = values_by(model, update_on, [row[update_on] for row in rows])
+    return ids
 
 
 def _insert_sql(model, fields, update_on, update, ignore_conflicts: bool) -> str:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from library.models import Album, AlbumArtist, Artist, Track, TrackArtist
-from library.services.bulk import insert_rows, param_limit, real_sqlite_limit, values_by
+from library.services.bulk import insert_rows, param_limit, real_sqlite_limit
 from library.services.names import NAME_MAX, local_album_ids, local_artist_ids
 
 MAX_CHUNK = 500
@@ -120,7 +120,7 @@ def _upsert_artists(items: Sequence[dict]) -> tuple[dict[str, int], dict[str, in
             elif artist.get("name"):
                 local_names.append(artist["name"])
     now = timezone.now()
-    insert_rows(
+    found = insert_rows(
         Artist,
         [
             {"spotify_id": key, "name": name, "image_url": "", "created_at": now, "updated_at": now}
@@ -129,7 +129,7 @@ def _upsert_artists(items: Sequence[dict]) -> tuple[dict[str, int], dict[str, in
         update_on="spotify_id",
         update=["name", "updated_at"],
     )
-    return values_by(Artist, "spotify_id", list(by_id)), local_artist_ids(local_names)
+    return found, local_artist_ids(local_names)
 
 
 def _album_row(album: dict, now) -> dict:
@@ -156,8 +156,7 @@ def _upsert_albums(items: Sequence[dict], artist_ids: dict, local_artists: dict)
     albums = {a["id"]: a for item in items if (a := item.get("album")) and a.get("id")}
     now = timezone.now()
     rows = [_album_row(album, now) for album in albums.values()]
-    insert_rows(Album, rows, update_on="spotify_id", update=ALBUM_FIELDS)
-    ids = values_by(Album, "spotify_id", list(albums))
+    ids = insert_rows(Album, rows, update_on="spotify_id", update=ALBUM_FIELDS)
     links = [
         {"album": ids[key], "artist": artist_ids[artist["id"]], "position": position}
         for key, album in albums.items()
@@ -221,8 +220,7 @@ def _upsert_chunk(items: Sequence[dict]) -> list[int]:
         batch = [row for (k, _), row in rows.items() if k == kind]
         if not batch:
             continue
-        insert_rows(Track, batch, update_on=unique, update=TRACK_FIELDS)
-        found = values_by(Track, unique, [key for k, key in rows if k == kind])
+        found = insert_rows(Track, batch, update_on=unique, update=TRACK_FIELDS)
         track_ids.update({(kind, key): pk for key, pk in found.items()})
 
     _link_artists(track_ids, artist_lists, artist_ids, local_artists)

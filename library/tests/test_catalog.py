@@ -27,9 +27,11 @@ def test_ten_and_five_hundred_tracks_cost_the_same_statements():
 
     small = statements([spotify_track(n, artists=2) for n in range(10)])
     large = statements([spotify_track(n, artists=2) for n in range(1000, 1500)])
-    # savepoint, artists upsert + ids, albums upsert + ids, album artists, tracks upsert +
-    # ids, old artist links deleted, new links inserted, release
-    assert small == large == 11
+    # savepoint, artists upsert, albums upsert, album artists, tracks upsert (each upsert
+    # RETURNING its ids; a database without RETURNING adds an id SELECT to each of the three),
+    # old artist links deleted, new links inserted, release
+    expected = 8 if connection.features.can_return_rows_from_bulk_insert else 11
+    assert small == large == expected
 
 
 def test_a_second_upsert_of_the_same_tracks_changes_nothing():

@@ -25,9 +25,10 @@ pytestmark = pytest.mark.django_db
 #
 # The catalog (spotify_auth.importer.batching.catalog_ids) for a batch of new tracks: the
 # SELECT of the tracks it already has fresh, then library.services.catalog.upsert_tracks:
-# SAVEPOINT, INSERT + SELECT of artists, of albums, of tracks, INSERT of album artists,
-# DELETE + INSERT of track artists, RELEASE.
-CATALOG = 1 + 11
+# SAVEPOINT, INSERT ... RETURNING of artists, of albums, of tracks (plus a SELECT of the ids
+# after each where the database cannot return them), INSERT of album artists, DELETE + INSERT
+# of track artists, RELEASE.
+CATALOG = 1 + (8 if connection.features.can_return_rows_from_bulk_insert else 11)
 # A batch of Liked Songs: SAVEPOINT; the catalog; SAVEPOINT, INSERT, RELEASE of SavedTrack
 # (library.services.saved.save_tracks); DELETE of the un-liked in the batch's span; UPDATE
 # of the cursor; RELEASE.
