@@ -8,36 +8,25 @@ stops at its next chunk and cleans up after itself.
 import time
 from collections.abc import Callable
 
-from django.utils import timezone
-
 from downloads.backends.base import format_size
 from downloads.models import DownloadJob
-from trackflow.jobs.models import JobStatus
-from trackflow.jobs.services import JobCancelled
+from trackflow.jobs.services import JobCancelled, heartbeat
 
 WRITE_INTERVAL = 1.0  # seconds between writes of one job's row
 
 
 def record_progress(job: DownloadJob, done: int, total: int | None) -> None:
-    """jobs.services.heartbeat, with the byte counts in the same UPDATE.
+    """The job base's heartbeat, with the byte counts in the same UPDATE.
 
     Raises JobCancelled when the job is no longer running.
     """
-    now = timezone.now()
-    fields = {
-        "heartbeat_at": now,
-        "updated_at": now,
-        "bytes_done": done,
-        "bytes_total": total,
-        "message": describe_bytes(done, total),
-    }
-    if total:
-        fields["progress"] = min(done / total, 1.0)
-    running = DownloadJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING)
-    if running.update(**fields) != 1:
-        raise JobCancelled
-    for name, value in fields.items():
-        setattr(job, name, value)
+    heartbeat(
+        job,
+        progress=min(done / total, 1.0) if total else None,
+        message=describe_bytes(done, total),
+        bytes_done=done,
+        bytes_total=total,
+    )
 
 
 def describe_bytes(done: int, total: int | None) -> str:
