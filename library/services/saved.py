@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from library.models import SavedTrack
-from library.services.bulk import batches, param_limit, real_sqlite_limit
+from library.services.bulk import batches, insert_rows, param_limit, real_sqlite_limit
 
 
 def save_tracks(user, items: Sequence[tuple[int, datetime.datetime | None]]) -> int:
@@ -19,19 +19,19 @@ def save_tracks(user, items: Sequence[tuple[int, datetime.datetime | None]]) -> 
     now = timezone.now()
     dated = {track_id: added_at for track_id, added_at in items if added_at is not None}
     undated = {track_id for track_id, added_at in items if added_at is None} - dated.keys()
+    # Plain rows, not bulk_create: 10,000 saves cost 1.2 s of Python through model instances.
     with transaction.atomic(), real_sqlite_limit():
-        if dated:
-            SavedTrack.objects.bulk_create(
-                [SavedTrack(user=user, track_id=t, added_at=at) for t, at in dated.items()],
-                update_conflicts=True,
-                unique_fields=["user", "track"],
-                update_fields=["added_at"],
-            )
-        if undated:
-            SavedTrack.objects.bulk_create(
-                [SavedTrack(user=user, track_id=t, added_at=now) for t in sorted(undated)],
-                ignore_conflicts=True,
-            )
+        insert_rows(
+            SavedTrack,
+            [{"user": user.pk, "track": t, "added_at": at} for t, at in dated.items()],
+            update_on=("user", "track"),
+            update=["added_at"],
+        )
+        insert_rows(
+            SavedTrack,
+            [{"user": user.pk, "track": t, "added_at": now} for t in sorted(undated)],
+            ignore_conflicts=True,
+        )
     return len(dated) + len(undated)
 
 
