@@ -86,9 +86,11 @@ def insert_rows(
     through its field, which made 1,000 tracks cost 0.6 s of Python; this writes only the
     given columns and adapts only dates, once per distinct value. ON CONFLICT ... DO UPDATE SET
     x = excluded.x reads the same on SQLite and PostgreSQL.
+
+    With a single `update_on` field, returns {that field's value: id} of every row.
     """
     if not rows:
-        return {} if update_on else None
+        return {} if isinstance(update_on, str) else None
     # Every writer takes row locks in the same order, so two imports upserting overlapping
     # tracks on PostgreSQL wait for each other instead of deadlocking.
     # The conflict key, else the first two columns (the link tables' unique pairs).
