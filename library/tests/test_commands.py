@@ -1,5 +1,7 @@
 """manage.py library_stats."""
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -25,6 +27,8 @@ def test_it_counts_the_catalog_and_a_users_library(owner, capsys):
     assert "library tracks 2" in lines and "saved 1" in lines and "unreadable playlists 1" in lines
 
 
-def test_an_unknown_user_is_one_readable_line():
+def test_an_unknown_user_is_one_readable_line_and_nothing_else():
+    out = io.StringIO()
     with pytest.raises(CommandError, match="no user named 'nobody'"):
-        call_command("library_stats", user="nobody")
+        call_command("library_stats", user="nobody", stdout=out)
+    assert out.getvalue() == ""

@@ -13,14 +13,16 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="also count this user's library")
 
     def handle(self, *args, user=None, **options):
-        self._print("Catalog", catalog_stats())
-        if user:
+        account = None
+        if user:  # a wrong name is refused before anything is printed
             try:
                 account = get_user_model().objects.get(username=user)
             except get_user_model().DoesNotExist:
                 raise CommandError(
                     f"no user named {user!r}; see `manage.py createsuperuser`"
                 ) from None
+        self._print("Catalog", catalog_stats())
+        if account is not None:
             self._print(f"Library of {account.get_username()}", user_stats(account))
 
     def _print(self, title: str, counts: dict) -> None:
