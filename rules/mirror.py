@@ -9,22 +9,17 @@ restore put back), the copy keeps no snapshot_id, so the next import reads it af
 from django.db import transaction
 from django.utils import timezone
 
-from library.models import Playlist, PlaylistEntry, Track
+from library.models import Playlist, PlaylistEntry
+from library.services.lookup import track_ids_by_spotify_id
 from spotify_auth.models import SpotifyAccount
 
 from .models import RuleSet
 from .target import DESCRIPTION
 
-CHUNK = 900  # ids per IN (...) list, under SQLite's old 999-parameter limit
-
 
 def _track_ids(uris: list[str]) -> dict[str, int]:
     ids = [uri.rsplit(":", 1)[-1] for uri in uris if uri.startswith("spotify:track:")]
-    found: dict[str, int] = {}
-    for start in range(0, len(ids), CHUNK):
-        rows = Track.objects.filter(spotify_id__in=ids[start : start + CHUNK])
-        found.update({f"spotify:track:{s}": pk for s, pk in rows.values_list("spotify_id", "pk")})
-    return found
+    return {f"spotify:track:{s}": pk for s, pk in track_ids_by_spotify_id(ids).items()}
 
 
 @transaction.atomic

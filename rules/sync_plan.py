@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from library.models import Track, TrackArtist
+from library.services.bulk import batches, param_limit
 from spotify_auth.client import for_user
 
 from . import diff, target
-from .mirror import CHUNK
 from .models import RuleSet
 from .selection import Wanted, wanted
 
@@ -67,12 +67,13 @@ def report(found: SyncPlan) -> dict:
 
 
 def _tracks(uris: list[str]) -> dict[str, dict]:
-    """{uri: {id, title, artists}} for the URIs the catalog knows, a few queries a 900."""
+    """{uri: {id, title, artists}} for the URIs the catalog knows: two queries a statement's
+    worth of ids."""
     ids = sorted({uri.rsplit(":", 1)[-1] for uri in uris if uri.startswith("spotify:track:")})
     found: dict[str, dict] = {}
     artists = TrackArtist.objects.select_related("artist").order_by("position", "pk")
-    for start in range(0, len(ids), CHUNK):
-        rows = Track.objects.filter(spotify_id__in=ids[start : start + CHUNK]).prefetch_related(
+    for batch in batches(ids, param_limit() - 10):
+        rows = Track.objects.filter(spotify_id__in=batch).prefetch_related(
             Prefetch("track_artists", queryset=artists)
         )
         for track in rows.only("pk", "title", "spotify_id"):
