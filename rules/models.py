@@ -121,3 +121,72 @@ class SyncRun(JobBase):
                 name="syncrun_one_active_per_rule",
             ),
         ]
+
+
+class JsonNumberField(models.Field):
+    """A JSON number as stored: NUMERIC keeps integers whole and reals as they are, on
+    SQLite and PostgreSQL alike (a float column would round integers past 2**53)."""
+
+    def db_type(self, connection) -> str:
+        return "numeric"
+
+
+class EnrichmentValue(models.Model):
+    """One present value of a track's enrichment data, typed and indexed for rules.
+
+    Written only by database triggers on `library_trackenrichment` (migration 0004), so
+    it follows every write to enrichments, whatever makes it: the ORM, bulk_create,
+    QuerySet.update, the admin or a database shell. SQLite would otherwise parse every
+    enrichment's JSON for every rule that reads one.
+
+    A row per top-level number, boolean (`number` 1 or 0) and non-empty string of an
+    object's data, and a row per non-empty string in its `genres` list (kind `genre`,
+    key "genres", what the rule field `genre` reads). `folded` is the string case-folded
+    as rules compare it (rules.dsl.semantics.fold). Nothing else reads this table: the
+    Python evaluator reads `TrackEnrichment.data` itself, which keeps the two honest.
+    """
+
+    class Kind(models.TextChoices):
+        NUMBER = "n", "number"
+        BOOL = "b", "boolean"
+        STRING = "s", "string"
+        GENRE = "g", "genre"
+
+    # the triggers own these rows: no constraint or cascade for Django to emulate
+    track = models.ForeignKey(
+        "library.Track",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # rules_value_track leads with it
+        related_name="+",
+    )
+    provider = models.CharField(max_length=32)
+    key = models.TextField()
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    number = JsonNumberField(null=True)
+    # NULL, not "": the value is not a string at all (an empty string is never stored)
+    text = models.TextField(null=True)  # noqa: DJ001
+    folded = models.TextField(null=True)  # noqa: DJ001
+
+    class Meta:
+        indexes = [
+            # PROVIDER.KEY compared with a number (or a boolean): a range of this index
+            models.Index(
+                fields=["provider", "key", "kind", "number", "track"], name="rules_value_number"
+            ),
+            # genres and PROVIDER.KEY compared with a string: equality seeks, the rest
+            # scans only that key's strings, never the table
+            models.Index(
+                fields=["key", "kind", "folded", "provider", "track"], name="rules_value_text"
+            ),
+            # one track's values: sorting by PROVIDER.KEY, per-track tests, the triggers.
+            # Covering, with key and kind before provider: a per-track genre test (any
+            # provider) matches more of it than of rules_value_text, so SQLite picks it
+            models.Index(
+                fields=["track", "key", "kind", "provider", "number", "folded"],
+                name="rules_value_track",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}.{self.key} of {self.track_id}"

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from library.models import Track
 from library.services.scope import library_filter
-from rules.dsl import Condition, Rule
-from rules.dsl.ast import walk
+from rules.dsl import Group, Node, Rule
+from rules.dsl.operators import NEGATIVE_OF
 
 from .conditions import Context, node_q
 from .ordering import order_by
@@ -34,23 +34,31 @@ def compile_rule(
     (add annotations and prefetches first, then slice with `limited`)."""
     owner_id = getattr(owner, "pk", owner)
     scope = Scope(owner_id, exclude_playlist_id)
-    library = library_filter(owner, exclude_playlist_id=exclude_playlist_id)
     condition = node_q(rule.root, Context(scope, now or timezone.now()))
-    # the rule's own conditions first: they usually cut more, and more cheaply, than scope
     ordering = order_by(rule.sort, scope, seed)
-    tracks = Track.objects.annotate(**joins(scope, providers(rule)))
-    return tracks.filter(condition).filter(library).order_by(*ordering)
+    tracks = Track.objects.annotate(**joins(scope)).filter(condition)
+    if not implies_library(rule.root):
+        # after the rule's own conditions: they usually cut more, and more cheaply
+        tracks = tracks.filter(library_filter(owner, exclude_playlist_id=exclude_playlist_id))
+    return tracks.order_by(*ordering)
 
 
-def providers(rule: Rule) -> set[str]:
-    """The enrichment providers a rule reads (`PROVIDER.KEY` in conditions or sort)."""
-    names = [node.field for _, node in walk(rule.root) if isinstance(node, Condition)]
-    names += [key.field for key in rule.sort] if rule.sort != "random" else []
-    return {name.partition(".")[0] for name in names if "." in name}
+def implies_library(node: Node) -> bool:
+    """Whether only tracks of the owner's library can pass `node`, which makes the library
+    filter redundant (and the query cheaper): a like, an entry in one of the owner's
+    playlists (the target left out, as the library filter leaves it out), a `dateadded`."""
+    if isinstance(node, Group):
+        found = [implies_library(child) for child in node.children]
+        return any(found) if node.kind == "all" else bool(found) and all(found)
+    if node.op in NEGATIVE_OF or node.op == "isMissing":
+        return False
+    if node.field == "liked":
+        return node.op == "is" and node.value is True
+    return node.field in ("likedat", "dateadded", "playlist")
 
 
 def limited(tracks: QuerySet[Track], rule: Rule) -> QuerySet[Track]:
     return tracks[: rule.limit] if rule.limit is not None else tracks
 
 
-__all__ = ["Scope", "compile_rule", "limited", "providers"]
+__all__ = ["Scope", "compile_rule", "implies_library", "limited"]

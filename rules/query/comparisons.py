@@ -25,7 +25,7 @@ from django.db.models.lookups import (
 from rules.dsl.fields import FieldType
 from rules.dsl.semantics import cutoff, fold
 
-from .expressions import Fold, Matches
+from .expressions import Matches, StoredText, folded
 
 NOTHING = Q(Value(False))
 FAMILY = {
@@ -50,12 +50,12 @@ def present(value, family: str) -> Q:
 
 def _text_test(op: str, value, x: Any) -> Q:
     if op == "is":
-        return Q(Exact(Fold(value), fold(x)))
+        return Q(Exact(folded(value), fold(x)))
     if op == "in":
-        return Q(In(Fold(value), sorted({fold(item) for item in x})))
+        return Q(In(folded(value), sorted({fold(item) for item in x})))
     if op == "matches":
-        return Q(Matches(value, x))
-    return Q(TEXT_LOOKUPS[op](Fold(value), fold(x)))
+        return Q(Matches(value.text if isinstance(value, StoredText) else value, x))
+    return Q(TEXT_LOOKUPS[op](folded(value), fold(x)))
 
 
 LOOKUPS = {

@@ -2,7 +2,8 @@
 
 Follows the contract in `rules.dsl` exactly. A positive condition never yields NULL: on a
 single-valued field it is `value IS NOT NULL [AND value <> ''] AND test`; on a
-multi-valued field (and enrichments, dateadded) it is membership in a set of tracks. A
+multi-valued field (and enrichments, dateadded) it is membership in a set of tracks;
+enrichments are read from their typed rows (rules.EnrichmentValue), never parsed here. A
 negative operator is NOT of its positive partner, so a missing value matches it;
 `isMissing` is NOT `isPresent`. Values are typed by the parser and always bound.
 
@@ -18,7 +19,7 @@ import operator
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.db.models.lookups import Exact
 
 from rules.dsl import Condition, Node, PlaylistRef
@@ -26,11 +27,11 @@ from rules.dsl.facts import is_number
 from rules.dsl.fields import Field, FieldType, lookup_field
 from rules.dsl.operators import NEGATIVE_OF
 from rules.dsl.semantics import fold
+from rules.models import EnrichmentValue
 
 from .comparisons import FAMILY, present, value_test
 from .dates import Earliest
-from .expressions import Fold
-from .jsonsql import GenreElement, JsonValue
+from .expressions import Fold, StoredText
 from .planning import cost, narrows
 from .scope import Scope
 from .sources import (
@@ -43,7 +44,8 @@ from .sources import (
     with_genre,
 )
 
-KIND_FAMILY = {"number": "number", "string": "text", "bool": "bool"}
+STORED = StoredText(F("text"), F("folded"))
+Kind = EnrichmentValue.Kind
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,25 +55,26 @@ class Context:
     narrowed: bool = False  # a cheaper, selective sibling runs first: few tracks get here
 
 
-def _json_kind(x: Any) -> str:
-    if isinstance(x, bool):
-        return "bool"
-    return "number" if is_number(x) else "string"
+def _as_number(x: Any) -> Any:
+    """A rule's boolean as the 1 or 0 its stored row holds."""
+    return [int(item) for item in x] if isinstance(x, list | tuple) else int(x)
 
 
-def _json_test(op: str, x: Any, key: str, now: dt.datetime) -> Q:
-    """An enrichment row's `key`: x's JSON type decides what it compares with."""
+def _json_test(op: str, x: Any, now: dt.datetime) -> Q:
+    """A Q over a key's stored values (EnrichmentValue): x's JSON type decides which of
+    them it compares with (a number with numbers, "120" with strings, true with booleans).
+    Every stored value is present, so `isPresent` is any of them but a genre (an item of
+    a `genres` list, which is no value of PROVIDER.genres)."""
     if op == "in":
-        return _any(_json_test("is", item, key, now) for item in x)
+        return _any(_json_test("is", item, now) for item in x)
     if op == "isPresent":
-        kinds = [(JsonValue(F("data"), key, k), family) for k, family in KIND_FAMILY.items()]
-        return _any(present(value, family) for value, family in kinds)
-    kind = _json_kind(x[0] if op == "inTheRange" else x)
-    value, family = JsonValue(F("data"), key, kind), KIND_FAMILY[kind]
-    test = value_test(op, value, x, family, now)
-    # A set keeps only rows where the test is TRUE, so NULL needs no guard; an empty text
-    # fails every test but a regex (and each JSON call parses the data again: call few).
-    return present(value, family) & test if op == "matches" else test
+        return Q(kind__in=[Kind.NUMBER, Kind.BOOL, Kind.STRING])
+    sample = x[0] if op == "inTheRange" else x
+    if isinstance(sample, bool):
+        return Q(kind=Kind.BOOL) & value_test(op, F("number"), _as_number(x), "number", now)
+    if is_number(sample):
+        return Q(kind=Kind.NUMBER) & value_test(op, F("number"), x, "number", now)
+    return Q(kind=Kind.STRING) & value_test(op, STORED, x, "text", now)
 
 
 def _any(parts: Iterable[Q]) -> Q:
@@ -84,25 +87,16 @@ def _in_playlist(scope: Scope, ref: PlaylistRef) -> Q:
     return in_playlists(scope, Q(Exact(Fold(F("playlist__name")), fold(ref.name or ""))))
 
 
-def _needles(op: str, x: Any) -> tuple[str, ...]:
-    """Folded texts one of which every matching text contains (a cheap first look at
-    stored JSON); () when the op promises none or a value is not text."""
-    items = (x,) if op in ("is", "contains", "startsWith", "endsWith") else ()
-    items = tuple(x) if op == "in" else items
-    return tuple(fold(i) for i in items) if all(isinstance(i, str) for i in items) else ()
-
-
 def positive(op: str, field: Field, x: Any, ctx: Context) -> Q:
     """The positive condition `op` (or `isPresent`) on `field`; never NULL."""
     scope, now, testing = ctx.scope, ctx.now, op != "isPresent"
     if field.type is FieldType.PLAYLIST:
         return _in_playlist(scope, x)
     if field.type is FieldType.DYNAMIC:
-        test = _json_test(op, x, field.name.partition(".")[2], now)
-        return with_enrichment(field.name, test, _needles(op, x), ctx.narrowed)
+        return with_enrichment(field.name, _json_test(op, x, now), ctx.narrowed)
     if field.name == "genre":
-        check = value_test(op, GenreElement(), x, "text", now) if testing else None
-        return with_genre(check, _needles(op, x) if testing else (), ctx.narrowed)
+        check = value_test(op, STORED, x, "text", now) if testing else Q()
+        return with_genre(check, ctx.narrowed)
     family = FAMILY[field.type]
 
     def holds(value) -> Q:
@@ -142,9 +136,28 @@ def node_q(node: Node, ctx: Context) -> Q:
         return condition_q(node, ctx)
     children = sorted(node.children, key=cost)
     if node.kind == "any":
-        return _any(node_q(child, ctx) for child in children)
+        return _any(_merge_sets([node_q(child, ctx) for child in children]))
     parts = []
     for child in children:
         narrowed = ctx.narrowed or narrows(children, child)
         parts.append(node_q(child, dataclasses.replace(ctx, narrowed=narrowed)))
     return functools.reduce(operator.and_, parts, Q())
+
+
+def _track_set(q: Q) -> QuerySet | None:
+    """The subquery of a Q that is exactly `pk IN (subquery)`, else None."""
+    if q.negated or len(q.children) != 1 or not isinstance(q.children[0], tuple):
+        return None
+    lookup, value = q.children[0]
+    return value if lookup == "pk__in" and isinstance(value, QuerySet) else None
+
+
+def _merge_sets(parts: list[Q]) -> list[Q]:
+    """Alternatives that are sets of tracks as one `pk IN (a UNION ALL b ...)`: the
+    database then looks each track up in one set instead of in each (and SQLite does not
+    fetch every track of every set first)."""
+    sets = [found.order_by() for found in map(_track_set, parts) if found is not None]
+    if len(sets) < 2:
+        return parts
+    rest = [part for part in parts if _track_set(part) is None]
+    return [Q(pk__in=sets[0].union(*sets[1:], all=True)), *rest]

@@ -1,10 +1,11 @@
 """The SQL pieces Django has no word for, written once per database: case folding, text
-sort order and `matches` (JSON reading is in `jsonsql`). Every value a rule supplies is a
-bound parameter.
+sort order and `matches`. Every value a rule supplies is a bound parameter.
 """
 
+from dataclasses import dataclass
+
 from django.db import NotSupportedError
-from django.db.models import BooleanField, Expression, Func, TextField
+from django.db.models import BooleanField, Expression, F, Func, TextField
 
 from rules.dsl.regex import postgres_pattern, python_pattern
 
@@ -25,6 +26,20 @@ class Fold(Func):
         ascii_only = f"length({sql}) = length(CAST({sql} AS BLOB))"
         folded = f"(CASE WHEN {ascii_only} THEN lower({sql}) ELSE {FOLD}({sql}) END)"
         return folded, [*params, *params, *params, *params]
+
+
+@dataclass(frozen=True)
+class StoredText:
+    """A text column stored beside its case-folded copy (rules.EnrichmentValue): text
+    tests read the copy, with nothing to fold per row; `matches` reads the text."""
+
+    text: F
+    folded: F
+
+
+def folded(value) -> Func | F:
+    """A text value case-folded: its stored copy, or folded in SQL."""
+    return value.folded if isinstance(value, StoredText) else Fold(value)
 
 
 class SortText(Func):

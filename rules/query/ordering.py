@@ -14,7 +14,7 @@ from rules.dsl.fields import FieldType, lookup_field
 
 from .expressions import SortText
 from .scope import Scope
-from .sources import COLUMNS, RELATED, enrichment_value, first_name
+from .sources import COLUMNS, RELATED, enrichment_number, first_name
 
 PRIME = 2_147_483_647  # 2**31 - 1
 
@@ -25,7 +25,7 @@ def sort_value(key: SortKey, scope: Scope):
     if field is None or not field.sortable:
         raise ValueError(f"cannot sort by {key.field!r}")
     if field.type is FieldType.DYNAMIC:
-        return enrichment_value(field.name, "number")
+        return enrichment_number(field.name)
     if field.name in RELATED:
         return first_name(field.name, scope)
     value = COLUMNS[field.name](scope)

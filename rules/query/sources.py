@@ -1,14 +1,15 @@
 """Where each rule field's values live in the database, as expressions over `library.Track`.
 
 For sorting and facts, a field is an expression on the track's row: its own columns, its
-album's (joined), the owner's like and each enrichment provider's data (LEFT JOINs through
-`joins()`, one row each at most). For conditions, whatever lives in another table is a set
-of tracks: `IN (subquery)` over artists, albums, tags, playlist entries or enrichment rows,
-found once per query rather than once per track (enrichment sets may be asked per track
-when the planner expects few tracks to get that far). `dateadded` is in `dates`.
+album's (joined), the owner's like (a LEFT JOIN through `joins()`, one row at most) and an
+enrichment number (an index look-up). For conditions, whatever lives in another table is a
+set of tracks: `IN (subquery)` over artists, albums, tags, playlist entries or stored
+enrichment values (rules.EnrichmentValue), found once per query rather than once per track
+(enrichment sets may be asked per track when the planner expects few tracks to get that
+far). `dateadded` is in `dates`.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -33,33 +34,27 @@ from library.models import (
     Artist,
     PlaylistEntry,
     TrackArtist,
-    TrackEnrichment,
     TrackTag,
 )
+from rules.models import EnrichmentValue
 
 from .dates import date_added
 from .expressions import SortText
-from .jsonsql import GenreAny, JsonValue, RawTextHas
 from .scope import SAVED, Holds, Scope
 
 
-def provider_join(provider: str) -> str:
-    return f"tf_{provider}"  # providers are lowercase identifiers (rules.dsl.fields)
-
-
-def joins(scope: Scope, providers: Iterable[str] = ()) -> dict[str, FilteredRelation]:
+def joins(scope: Scope) -> dict[str, FilteredRelation]:
     """The LEFT JOINs the expressions below may use; Django adds only those they use."""
-    found = {SAVED: FilteredRelation("saves", condition=Q(saves__user_id=scope.owner_id))}
-    for provider in providers:
-        condition = Q(enrichments__provider=provider)
-        found[provider_join(provider)] = FilteredRelation("enrichments", condition=condition)
-    return found
+    return {SAVED: FilteredRelation("saves", condition=Q(saves__user_id=scope.owner_id))}
 
 
-def enrichment_value(name: str, kind: str) -> JsonValue:
-    """`PROVIDER.KEY` as a `kind` (number, string, bool) JSON value, else NULL."""
+def enrichment_number(name: str) -> Subquery:
+    """`PROVIDER.KEY` when it is a number, else NULL: one look into an index per track."""
     provider, _, key = name.partition(".")
-    return JsonValue(F(f"{provider_join(provider)}__data"), key, kind)
+    rows = EnrichmentValue.objects.filter(
+        track=OuterRef("pk"), provider=provider, key=key, kind=EnrichmentValue.Kind.NUMBER
+    )
+    return Subquery(rows.values("number")[:1], output_field=FloatField())
 
 
 def _flag(condition: Q) -> Case:
@@ -153,24 +148,17 @@ def tracks_among(rows: QuerySet, per_track: bool) -> Q:
     return Q(pk__in=rows.values("track_id"))
 
 
-def with_genre(test=None, needles: tuple[str, ...] = (), per_track: bool = False) -> Q:
-    """Tracks with a genre (a string in any provider's `genres` list) passing `test`;
-    `needles`: folded texts one of which any passing genre contains (a prefilter)."""
-    rows = TrackEnrichment.objects.order_by().filter(RawTextHas(F("data"), ('"genres"',)))
-    if needles:
-        rows = rows.filter(RawTextHas(F("data"), needles, folded=True))
-    return tracks_among(rows.filter(GenreAny(F("data"), test)), per_track)
+def with_genre(test: Q, per_track: bool = False) -> Q:
+    """Tracks with a genre (a string in any provider's `genres` list) passing `test`, a
+    Q over its stored row."""
+    rows = EnrichmentValue.objects.filter(key="genres", kind=EnrichmentValue.Kind.GENRE)
+    return tracks_among(rows.filter(test), per_track)
 
 
-def with_enrichment(
-    name: str, test: Q, needles: tuple[str, ...] = (), per_track: bool = False
-) -> Q:
-    """Tracks whose `PROVIDER.KEY` value passes `test` (a Q over that provider's row)."""
+def with_enrichment(name: str, test: Q, per_track: bool = False) -> Q:
+    """Tracks whose `PROVIDER.KEY` value passes `test`, a Q over its stored row."""
     provider, _, key = name.partition(".")
-    rows = TrackEnrichment.objects.order_by().filter(provider=provider)
-    rows = rows.filter(RawTextHas(F("data"), (f'"{key}"',)))
-    if needles:
-        rows = rows.filter(RawTextHas(F("data"), needles, folded=True))
+    rows = EnrichmentValue.objects.filter(provider=provider, key=key)
     return tracks_among(rows.filter(test), per_track)
 
 

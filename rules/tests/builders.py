@@ -2,7 +2,10 @@
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from django.db import transaction
 from django.utils import timezone
 
 from library.models import (
@@ -84,3 +87,11 @@ def track(
             track=made, provider=provider, data=values, fetched_at=timezone.now()
         )
     return made
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """A transaction undone at the end: one Hypothesis example's rows, gone for the next."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)

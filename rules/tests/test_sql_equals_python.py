@@ -9,7 +9,6 @@ same rows. The rule's own target playlist is in every library and must never cou
 import datetime as dt
 
 import pytest
-from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -210,10 +209,6 @@ def _resolve_ids(node, playlist_ids):
     return node
 
 
-class Rollback(Exception):
-    pass
-
-
 @settings(
     max_examples=80,
     deadline=None,
@@ -226,23 +221,19 @@ class Rollback(Exception):
     limit=maybe(st.integers(1, 4)),
 )
 def test_sql_selects_and_orders_what_the_evaluator_does(owner, stranger, specs, root, sort, limit):
-    try:
-        with transaction.atomic():
-            target = build(owner, stranger, specs)
-            playlists = sorted(owner.playlists.values_list("pk", flat=True))
-            definition = {**_resolve_ids(root, playlists), "sort": sort, "limit": limit}
-            rule = parse_rule(definition)
-            tracks = compile_rule(rule, owner, exclude_playlist_id=target, now=NOW)
-            got = list(limited(tracks, rule).values_list("pk", flat=True))
+    with b.rolled_back():
+        target = build(owner, stranger, specs)
+        playlists = sorted(owner.playlists.values_list("pk", flat=True))
+        definition = {**_resolve_ids(root, playlists), "sort": sort, "limit": limit}
+        rule = parse_rule(definition)
+        tracks = compile_rule(rule, owner, exclude_playlist_id=target, now=NOW)
+        got = list(limited(tracks, rule).values_list("pk", flat=True))
 
-            library = compile_rule(parse_rule({"all": []}), owner, exclude_playlist_id=target)
-            facts = load_facts(library, owner, exclude_playlist_id=target)
-            chosen = [f for f in facts if evaluate(rule, f, NOW)]
-            expected = [f["id"] for f in sort_and_limit(rule, chosen)]
-            assert got == expected, (definition, facts)
-            raise Rollback
-    except Rollback:
-        pass
+        library = compile_rule(parse_rule({"all": []}), owner, exclude_playlist_id=target)
+        facts = load_facts(library, owner, exclude_playlist_id=target)
+        chosen = [f for f in facts if evaluate(rule, f, NOW)]
+        expected = [f["id"] for f in sort_and_limit(rule, chosen)]
+        assert got == expected, (definition, facts)
 
 
 def spec(title: str, **changes) -> dict:
