@@ -37,8 +37,10 @@ def crc16(data: bytes) -> int:
 
 
 def problem(data) -> str | None:
-    if len(data) < 42 or data[4] & 0x7F != 0:
+    if len(data) > 4 and data[4] & 0x7F != 0:
         return "is damaged: it has no STREAMINFO block"
+    if len(data) < 42:
+        return "is truncated: it ends inside its STREAMINFO block"
     block_size = int.from_bytes(data[10:12], "big")  # STREAMINFO's maximum block size
     total = int.from_bytes(data[21:26], "big") & 0xFFFFFFFFF
     end = len(data) - (128 if data[-128:-125] == b"TAG" else 0)
