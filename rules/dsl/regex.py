@@ -174,3 +174,56 @@ def python_pattern(pattern: str) -> str:
 def postgres_pattern(pattern: str) -> str:
     """For PostgreSQL `value ~* pattern` (case-insensitive; `.` matches newlines there)."""
     return _translate(pattern, end_anchor="$")
+
+
+# Letters a case-insensitive `re` also matches with a character outside ASCII (ı and İ
+# for i, K for k, ſ for s), which SQLite's lower() would not bring to the literal.
+_UNSAFE = set("iksIKS")
+
+
+def required_texts(pattern: str) -> tuple[str, ...]:
+    """Lowercase ASCII texts one of which is in every value the pattern matches, once the
+    value's ASCII letters are lowered (SQLite's lower()); () when there is no such set.
+
+    A cheap test to run before the regex itself: `^(love|night) ` needs "love" or "ght".
+    """
+    from re import _parser
+
+    found = _required(_parser.parse(python_pattern(pattern)))
+    return tuple(sorted(found)) if found else ()
+
+
+def _required(items) -> frozenset[str] | None:
+    """The most selective requirement of a sequence: a run of literal characters, or the
+    requirement of a group, an alternation (each branch's) or a repeat done at least once."""
+    from re import _constants as c
+
+    best: frozenset[str] | None = None
+    run: list[str] = []
+
+    def ended(best):
+        text = "".join(run)
+        run.clear()
+        return _better(best, frozenset([text]) if text else None)
+
+    for op, arg in items:
+        if op is c.LITERAL and arg < 128 and chr(arg) not in _UNSAFE:
+            run.append(chr(arg).lower())
+            continue
+        best = ended(best)
+        if op is c.SUBPATTERN:
+            best = _better(best, _required(arg[-1]))
+        elif op is c.BRANCH:
+            branches = [_required(branch) for branch in arg[1]]
+            if all(branches):
+                best = _better(best, frozenset().union(*branches))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
+            best = _better(best, _required(arg[2]))
+    return ended(best)
+
+
+def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    """The set whose shortest text is longer (fewer values contain it)."""
+    if not a or not b:
+        return a or b
+    return b if min(map(len, b)) > min(map(len, a)) else a

@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
-from rules.dsl.regex import postgres_pattern, python_pattern, validate_pattern
+from rules.dsl.regex import postgres_pattern, python_pattern, required_texts, validate_pattern
 
 
 @pytest.mark.parametrize(
@@ -68,3 +70,58 @@ def test_python_pattern_matches_like_postgresql_would():
     assert re.search(python_pattern("^a.b$"), "A\nB")
     assert not re.search(python_pattern("b$"), "ab\n")
     assert not re.search(python_pattern(r"\d"), "٣")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "texts"),
+    [
+        ("^(love|night) ", ("ght", "love")),
+        ("lo+ve", ("ve",)),
+        ("(ab)?cd", ("cd",)),
+        ("the (rain|storm)s?", ("the ",)),
+        ("kiss", ()),  # k, i and s also match ı, İ, K and ſ, which lower() leaves alone
+        ("a|b", ()),
+        (r"\d+", ()),
+        ("(ab|)c", ("c",)),
+    ],
+)
+def test_the_texts_a_pattern_needs(pattern, texts):
+    assert required_texts(pattern) == texts
+
+
+pieces = st.sampled_from(
+    ["a", "b", "o", "ve", "K", "s", "i", "é", "\u017f", " ", ".", "[ab]", r"\d"]
+)
+
+
+@st.composite
+def patterns(draw, depth=2):
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        if depth and draw(st.booleans()):
+            inner = [draw(patterns(depth=depth - 1)) for _ in range(draw(st.integers(1, 3)))]
+            part = "(" + "|".join(inner) + ")" + draw(st.sampled_from(["", "?"]))
+        else:
+            part = draw(pieces) + draw(st.sampled_from(["", "", "?", "+", "{2}"]))
+        parts.append(part)
+    anchors = draw(st.sampled_from([("", ""), ("^", ""), ("", "$")]))
+    return anchors[0] + "".join(parts) + anchors[1]
+
+
+# letters a case-insensitive regex matches with others outside ASCII (ı İ K ſ)
+ODD_CASES = "abovekKsSiIé 1.\n\u212a\u017f\u0131\u0130"
+
+
+def _ascii_lower(text: str) -> str:
+    return "".join(c.lower() if c.isascii() else c for c in text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=patterns(), data=st.data())
+def test_every_value_a_pattern_matches_holds_one_of_its_texts(pattern, data):
+    assume(validate_pattern(pattern) is None)
+    compiled = re.compile(python_pattern(pattern))
+    text = data.draw(st.from_regex(compiled) | st.text(st.sampled_from(ODD_CASES), max_size=8))
+    if compiled.search(text):
+        texts = required_texts(pattern)
+        assert not texts or any(t in _ascii_lower(text) for t in texts), texts
