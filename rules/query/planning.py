@@ -5,7 +5,9 @@ from rules.dsl import Group, Node
 from rules.dsl.fields import FieldType, lookup_field
 
 # What a condition costs a track, roughly: the track's own columns, then sets found once
-# (IN subqueries on small tables, the owner's rows), then JSON and Python (regex).
+# (IN subqueries on small tables, the owner's rows), then sets over every track's
+# enrichment values (rules.EnrichmentValue: tens of thousands of index entries, so worth
+# asking per track once a sibling has narrowed the tracks) and Python (regex).
 CHEAP, SET, COSTLY = range(3)
 SET_FIELDS = {"artist", "albumartist", "tag", "playlist", "album", "year", "releasedate"}
 SET_FIELDS |= {"liked", "likedat", "dateadded"}
