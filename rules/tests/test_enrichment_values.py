@@ -163,3 +163,15 @@ def test_the_rows_are_what_the_evaluator_reads_for_any_data(first, second):
         made.data = second
         made.save()
         assert stored() == expected(track.pk, "audio", second)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_without_the_index_rebuilds_it_when_loaded(tmp_path):
+    made = EnrichmentFactory(provider="audio", data={"bpm": 120, "genres": ["House"]})
+    dump = tmp_path / "library.json"
+    call_command("dumpdata", "library", exclude=["rules.EnrichmentValue"], output=str(dump))
+    call_command("flush", interactive=False, verbosity=0)
+    assert stored() == set()
+
+    call_command("loaddata", str(dump), verbosity=0)
+    assert stored() == expected(made.track_id, "audio", made.data)
