@@ -222,6 +222,67 @@ def _required(items) -> frozenset[str] | None:
     return ended(best)
 
 
+MAX_PREFIXES = 8
+
+
+def like_patterns(pattern: str) -> tuple[str, ...]:
+    """SQLite LIKE patterns (escape `\\`) one of which every value the pattern matches
+    fits; () when there are none. LIKE ignores the case of ASCII letters, in C and without
+    copying the value, so it is the cheap test run before REGEXP calls Python.
+
+    A pattern anchored at the start gives its possible beginnings (`^(love|night) ` ->
+    `love %`, `n%`), otherwise its required texts anywhere (`lo+ve` -> `%ve%`)."""
+    from re import _constants as c
+    from re import _parser
+
+    items = list(_parser.parse(python_pattern(pattern)))
+    if items and items[0] == (c.AT, c.AT_BEGINNING):
+        beginnings = {text for text, _ in _prefixes(items[1:])}
+        if all(beginnings):
+            return tuple(sorted(_like_escape(text) + "%" for text in beginnings))
+    return tuple(f"%{_like_escape(text)}%" for text in required_texts(pattern))
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _prefixes(items) -> set[tuple[str, bool]]:
+    """The lowercase ASCII texts one of which every match of `items` starts with, each
+    with whether it is the whole match so far (so what follows may be appended)."""
+    from re import _constants as c
+
+    found = {("", True)}
+    for op, arg in items:
+        if op is c.LITERAL:
+            tails = _safe_letter(arg)
+        elif op is c.IN and all(kind is c.LITERAL for kind, _ in arg):
+            tails = set().union(*(_safe_letter(code) for _, code in arg))
+        elif op is c.SUBPATTERN:
+            tails = _prefixes(arg[-1])
+        elif op is c.BRANCH:
+            tails = set().union(*(_prefixes(branch) for branch in arg[1]))
+        else:
+            tails = set()
+        if not tails or any(text == "" for text, _ in tails):
+            return {(text, False) for text, _ in found}
+        grown = {(head, False) for head, open_ in found if not open_}
+        grown |= {(head + tail, more) for head, open_ in found if open_ for tail, more in tails}
+        if len(grown) > MAX_PREFIXES:
+            return {(text, False) for text, _ in found}
+        found = grown
+    return found
+
+
+def _safe_letter(code: int) -> set[tuple[str, bool]]:
+    """One literal character as a prefix, unless LIKE could not stand in for the regex on
+    it (outside ASCII, or a letter with case partners outside ASCII): then none."""
+    char = chr(code)
+    if code >= 128 or char in _UNSAFE:
+        return set()
+    return {(char.lower(), True)}
+
+
 def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
     """The set whose shortest text is longer (fewer values contain it)."""
     if not a or not b:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import NotSupportedError
 from django.db.models import BooleanField, Expression, F, Func, TextField
 
-from rules.dsl.regex import postgres_pattern, python_pattern, required_texts
+from rules.dsl.regex import like_patterns, postgres_pattern, python_pattern
 
 # SQLite gets `tf_fold` from rules.apps (Python's str.lower); PostgreSQL from migration 0002.
 FOLD = "tf_fold"
@@ -78,15 +78,15 @@ class Matches(Expression):
         raise NotSupportedError(f"matches is not written for {connection.vendor}")
 
     def as_sqlite(self, compiler, connection):
-        # REGEXP calls Python for every row (microseconds each); a text the pattern needs
-        # is looked for first, in C, and most values stop there
+        # REGEXP calls Python for every row (microseconds each); LIKE first rules out, in
+        # C, the values that lack a beginning or a text the pattern needs
         sql, params = compiler.compile(self.value)
         regexp = f"{sql} REGEXP %s"
-        texts = required_texts(self.pattern)
-        if not texts:
+        likes = like_patterns(self.pattern)
+        if not likes:
             return f"({regexp})", [*params, python_pattern(self.pattern)]
-        needed = " OR ".join(f"instr(lower({sql}), %s) > 0" for _ in texts)
-        found = [p for text in texts for p in (*params, text)]
+        needed = " OR ".join(f"{sql} LIKE %s ESCAPE '\\'" for _ in likes)
+        found = [p for like in likes for p in (*params, like)]
         return f"(({needed}) AND {regexp})", [*found, *params, python_pattern(self.pattern)]
 
     def as_postgresql(self, compiler, connection):

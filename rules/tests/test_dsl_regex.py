@@ -1,12 +1,19 @@
 """The portable regex subset accepted by `matches`."""
 
 import re
+import sqlite3
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from rules.dsl.regex import postgres_pattern, python_pattern, required_texts, validate_pattern
+from rules.dsl.regex import (
+    like_patterns,
+    postgres_pattern,
+    python_pattern,
+    required_texts,
+    validate_pattern,
+)
 
 
 @pytest.mark.parametrize(
@@ -89,8 +96,27 @@ def test_the_texts_a_pattern_needs(pattern, texts):
     assert required_texts(pattern) == texts
 
 
+@pytest.mark.parametrize(
+    ("pattern", "likes"),
+    [
+        ("^(love|night) ", ("love %", "n%")),  # i: no LIKE stands in for it
+        ("^ab(c|d)e", ("abce%", "abde%")),
+        ("^The [ab]", ("the a%", "the b%")),
+        ("^(a|b|c)(d|e|f)x", ("a%", "b%", "c%")),  # 9 beginnings: only their first letters
+        ("^a_b%", ("a\\_b\\%%",)),
+        ("^(ab)?c", ("%c%",)),  # may start anywhere: the texts it needs
+        ("lo+ve", ("%ve%",)),
+        ("^kiss", ()),
+        ("^é", ()),
+        (r"^\d", ()),
+    ],
+)
+def test_the_like_patterns_a_pattern_needs(pattern, likes):
+    assert like_patterns(pattern) == likes
+
+
 pieces = st.sampled_from(
-    ["a", "b", "o", "ve", "K", "s", "i", "é", "\u017f", " ", ".", "[ab]", r"\d"]
+    ["a", "b", "o", "ve", "K", "s", "i", "é", "\u017f", " ", ".", "[ab]", r"\d", "_", "%"]
 )
 
 
@@ -125,3 +151,37 @@ def test_every_value_a_pattern_matches_holds_one_of_its_texts(pattern, data):
     if compiled.search(text):
         texts = required_texts(pattern)
         assert not texts or any(t in _ascii_lower(text) for t in texts), texts
+
+
+@pytest.fixture(scope="module")
+def sqlite_like():
+    connection = sqlite3.connect(":memory:")
+    yield lambda value, like: connection.execute(
+        "SELECT ? LIKE ? ESCAPE '\\'", (value, like)
+    ).fetchone()[0]
+    connection.close()
+
+
+ODD_TEXTS = st.text(st.sampled_from(ODD_CASES + "%_\\"), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=patterns() | st.builds("^{}".format, patterns()), data=st.data())
+def test_every_value_a_pattern_matches_fits_one_of_its_like_patterns(pattern, data, sqlite_like):
+    """Checked with SQLite's own LIKE: the prefilter must never drop a match."""
+    assume(validate_pattern(pattern) is None)
+    compiled = re.compile(python_pattern(pattern))
+    text = data.draw(st.from_regex(compiled) | ODD_TEXTS)
+    if compiled.search(text):
+        likes = like_patterns(pattern)
+        assert not likes or any(sqlite_like(text, like) for like in likes), likes
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [("^K", "\u212a"), ("^s", "\u017f"), ("^i", "\u0131"), ("^I", "\u0130"), ("xk", "X\u212a")],
+)
+def test_like_patterns_keep_values_whose_letters_match_outside_ascii(pattern, text, sqlite_like):
+    assert re.search(python_pattern(pattern), text)
+    likes = like_patterns(pattern)
+    assert not likes or any(sqlite_like(text, like) for like in likes), likes
