@@ -28,6 +28,18 @@ class Fold(Func):
         return folded, [*params, *params, *params, *params]
 
 
+class LikeFold(Fold):
+    """`fold(text)` as the left side of LIKE (contains, startsWith, endsWith)."""
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # LIKE already ignores the case of ASCII letters, so an ASCII text is compared as
+        # it is, without lower() copying it (half the time of a scan of titles)
+        sql, params = compiler.compile(self.source_expressions[0])
+        ascii_only = f"length({sql}) = length(CAST({sql} AS BLOB))"
+        folded = f"(CASE WHEN {ascii_only} THEN {sql} ELSE {FOLD}({sql}) END)"
+        return folded, [*params, *params, *params, *params]
+
+
 @dataclass(frozen=True)
 class StoredText:
     """A text column stored beside its case-folded copy (rules.EnrichmentValue): text
@@ -37,9 +49,12 @@ class StoredText:
     folded: F
 
 
-def folded(value) -> Func | F:
-    """A text value case-folded: its stored copy, or folded in SQL."""
-    return value.folded if isinstance(value, StoredText) else Fold(value)
+def folded(value, *, for_like: bool = False) -> Func | F:
+    """A text value case-folded: its stored copy, or folded in SQL (`for_like`: as the left
+    side of LIKE, which may leave ASCII case to LIKE)."""
+    if isinstance(value, StoredText):
+        return value.folded
+    return LikeFold(value) if for_like else Fold(value)
 
 
 class SortText(Func):
