@@ -168,8 +168,13 @@ class Track(Timestamped):
 class TrackArtist(models.Model):
     """A track's artists, in the order the source lists them."""
 
-    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="track_artists")
-    artist = models.ForeignKey(Artist, on_delete=models.CASCADE, related_name="track_links")
+    # both indexed below, each first in an index of two columns
+    track = models.ForeignKey(
+        Track, on_delete=models.CASCADE, related_name="track_artists", db_index=False
+    )
+    artist = models.ForeignKey(
+        Artist, on_delete=models.CASCADE, related_name="track_links", db_index=False
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -178,6 +183,9 @@ class TrackArtist(models.Model):
             models.UniqueConstraint(fields=["track", "artist"], name="trackartist_unique"),
         ]
         indexes = [
+            # a track's artists in credit order, read without sorting (first-artist sorts,
+            # pages of tracks)
+            models.Index(fields=["track", "position"], name="trackartist_track_pos_idx"),
             # "tracks by this artist" (filter artist=, rules on artist)
             models.Index(fields=["artist", "track"], name="trackartist_artist_idx"),
         ]
