@@ -5,7 +5,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, QuerySet, Window
+from django.db.models import Count, Prefetch, QuerySet, Window
 from django.utils import timezone
 
 from library.models import Track, TrackArtist
@@ -14,14 +14,14 @@ from rules.dsl import Rule, explain
 from .definitions import stored_rule
 from .facts import load_facts
 from .models import RuleSet
-from .query import compile_rule, limited
+from .query import compile_rule
 from .selection import own_playlist_id
 
 
 @dataclass(frozen=True)
 class Preview:
-    """The rule's tracks (ordered, not limited: `tracks` applies the limit) and what
-    paging and explaining them needs."""
+    """The rule's tracks (ordered, not limited: `page` applies the limit) and what paging
+    and explaining them needs."""
 
     ordered: QuerySet[Track]
     rule: Rule
@@ -29,10 +29,6 @@ class Preview:
     exclude_playlist_id: int | None
     seed: int
     now: dt.datetime
-
-    @property
-    def tracks(self) -> QuerySet[Track]:
-        return limited(self.ordered, self.rule)
 
     def page(
         self, offset: int, size: int, shape: Callable[[QuerySet], QuerySet] | None = None
@@ -61,12 +57,18 @@ class Preview:
 
 
 def shaped(tracks: QuerySet[Track]) -> QuerySet[Track]:
-    """Album joined, artists prefetched in credit order: a page costs the same few queries."""
-    artists = TrackArtist.objects.select_related("artist").order_by("position", "pk")
+    """What a preview row shows (title, album, Spotify id) and `artist_links`, the artists in
+    credit order: two queries a page. A plain list rather than a related manager per track,
+    and no columns the page doesn't show, halve the time of building the page."""
+    artists = (
+        TrackArtist.objects.select_related("artist")
+        .only("track_id", "position", "artist__name")
+        .order_by("position", "pk")
+    )
     return (
         tracks.select_related("album")
-        .annotate(release_year=F("album__release_year"))
-        .prefetch_related(Prefetch("track_artists", queryset=artists))
+        .only("title", "spotify_id", "album__name")
+        .prefetch_related(Prefetch("track_artists", queryset=artists, to_attr="artist_links"))
     )
 
 
@@ -90,7 +92,7 @@ def preview_rule(
     tracks = compile_rule(
         rule, owner_id, exclude_playlist_id=exclude_playlist_id, now=now, seed=seed
     )
-    return Preview(limited(shaped(tracks), rule), rule, owner_id, exclude_playlist_id, seed, now)
+    return Preview(tracks, rule, owner_id, exclude_playlist_id, seed, now)
 
 
 def note_count(ruleset: RuleSet, count: int) -> None:

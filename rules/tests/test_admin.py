@@ -64,6 +64,7 @@ def test_the_change_page_previews_the_count_and_the_first_tracks(admin_client, o
 
     assert "Preview: 3 tracks now" in page
     assert page.index("Alpha") < page.index("Beta") < page.index("Gamma (upload)")
+    assert page.count("<td>Ann</td>") == 2
     assert "skipped (no Spotify id)" in page
 
 
