@@ -231,7 +231,8 @@ def like_patterns(pattern: str) -> tuple[str, ...]:
     copying the value, so it is the cheap test run before REGEXP calls Python.
 
     A pattern anchored at the start gives its possible beginnings (`^(love|night) ` ->
-    `love %`, `n%`), otherwise its required texts anywhere (`lo+ve` -> `%ve%`)."""
+    `love %`, `n%`), otherwise its required texts anywhere (`lo+ve` -> `%ve%`; LIKE does
+    not read past a NUL character, so the caller lets values holding one through)."""
     from re import _constants as c
     from re import _parser
 

@@ -102,6 +102,9 @@ class Matches(Expression):
             return f"({regexp})", [*params, python_pattern(self.pattern)]
         needed = " OR ".join(f"{sql} LIKE %s ESCAPE '\\'" for _ in likes)
         found = [p for like in likes for p in (*params, like)]
+        if any(like.startswith("%") for like in likes):
+            # LIKE stops reading at a NUL character: a text after one is left to REGEXP
+            needed, found = f"{needed} OR instr({sql}, char(0)) > 0", [*found, *params]
         return f"(({needed}) AND {regexp})", [*found, *params, python_pattern(self.pattern)]
 
     def as_postgresql(self, compiler, connection):

@@ -6,6 +6,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from library.models import Track
 from rules.dsl import parse_query, parse_rule
@@ -171,3 +172,13 @@ def test_a_completed_download_counts_as_entering_the_library(owner, library):
     rule = parse_rule({"all": [{"inTheLast": {"dateadded": 4}}], "sort": "title"})
 
     assert "Downloaded" in titles(owner, rule)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL stores no NUL in text")
+@pytest.mark.parametrize("pattern", ["lo+ve", "^a.love", "ove$"])
+def test_matches_reads_past_a_nul_character_as_the_evaluator_does(owner, pattern):
+    """LIKE, run before REGEXP, stops at a NUL; such a title must still reach REGEXP."""
+    b.track(owner, "a\x00love")
+    b.track(owner, "nothing here")
+    rule = parse_rule({"all": [{"matches": {"title": pattern}}]})
+    assert titles(owner, rule) == ["a\x00love"]
