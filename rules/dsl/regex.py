@@ -258,7 +258,8 @@ def _prefixes(items) -> set[tuple[str, bool]]:
         if op is c.LITERAL:
             tails = _safe_letter(arg)
         elif op is c.IN and all(kind is c.LITERAL for kind, _ in arg):
-            tails = set().union(*(_safe_letter(code) for _, code in arg))
+            letters = [_safe_letter(code) for _, code in arg]
+            tails = set().union(*letters) if all(letters) else set()
         elif op is c.SUBPATTERN:
             tails = _prefixes(arg[-1])
         elif op is c.BRANCH:
