@@ -95,6 +95,7 @@ def test_environment_overrides_defaults(tmp_path):
     assert values["DEBUG"] == "True"
     assert values["ALLOWED_HOSTS"] == "['music.example.org', '10.0.0.2']"
     assert "'HOST': 'db.internal'" in values["DATABASES"] and "'PORT': 5433" in values["DATABASES"]
+    assert "'options': '-c jit=off'" in values["DATABASES"]
     assert "'redis': 'redis://cache:6379/1'" in values["Q_CLUSTER"]
     assert "'workers': 4" in values["Q_CLUSTER"] and "'orm'" not in values["Q_CLUSTER"]
     assert values["SPOTIFY_SANDBOX"] == "False"
@@ -102,6 +103,22 @@ def test_environment_overrides_defaults(tmp_path):
     assert values["DOWNLOAD_BACKEND"] == "ytdlp"
     assert values["SECRET_KEY"] == "k" * 60
     assert values["SESSION_COOKIE_SECURE"] == "True"
+
+
+@pytest.mark.parametrize(
+    ("query", "options"),
+    [
+        ("?options=-c%20statement_timeout%3D5000", "-c statement_timeout=5000 -c jit=off"),
+        ("?options=-c%20jit%3Don", "-c jit=on"),
+    ],
+)
+def test_postgresql_options_in_the_url_are_kept_and_jit_is_off_unless_they_set_it(
+    tmp_path, query, options
+):
+    url = f"postgres://tf:pw@db.internal:5433/tf{query}"
+    result = load(tmp_path, ["DATABASES"], DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert f"'options': '{options}'" in json.loads(result.stdout)["DATABASES"]
 
 
 @pytest.mark.parametrize(
