@@ -163,7 +163,7 @@ def sqlite_like():
     connection.close()
 
 
-ODD_TEXTS = st.text(st.sampled_from(ODD_CASES + "%_\\"), max_size=8)
+ODD_TEXTS = st.text(st.sampled_from(ODD_CASES + "%_\\\x00"), max_size=8)
 
 
 @settings(max_examples=300, deadline=None)
@@ -175,7 +175,9 @@ def test_every_value_a_pattern_matches_fits_one_of_its_like_patterns(pattern, da
     text = data.draw(st.from_regex(compiled) | ODD_TEXTS)
     if compiled.search(text):
         likes = like_patterns(pattern)
-        assert not likes or any(sqlite_like(text, like) for like in likes), likes
+        # LIKE stops at a NUL; Matches lets such values through when a pattern looks inside
+        let_through = "\x00" in text and any(like.startswith("%") for like in likes)
+        assert not likes or let_through or any(sqlite_like(text, like) for like in likes), likes
 
 
 @pytest.mark.parametrize(
