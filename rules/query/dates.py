@@ -100,7 +100,6 @@ class Earliest:
     comparison implies the value is present."""
 
     def __init__(self, scope: Scope):
-        self.scope = scope
         self.sources = date_sources(scope)
 
     def any(self, test: Holds) -> Q:
