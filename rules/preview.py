@@ -57,9 +57,10 @@ class Preview:
 
 
 def shaped(tracks: QuerySet[Track]) -> QuerySet[Track]:
-    """What a preview row shows (title, album, Spotify id) and `artist_links`, the artists in
-    credit order: two queries a page. A plain list rather than a related manager per track,
-    and no columns the page doesn't show, halve the time of building the page."""
+    """What a preview row (or a diff entry) shows: title, album, Spotify id and
+    `artist_links`, the artists in credit order; two queries a page. A plain list rather
+    than a related manager per track, and no columns the page doesn't show, halve the time
+    of building the page."""
     artists = (
         TrackArtist.objects.select_related("artist")
         .only("track_id", "position", "artist__name")

@@ -2,14 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-
-from library.models import Track, TrackArtist
+from library.models import Track
 from library.services.bulk import batches, param_limit
 from spotify_auth.client import for_user
 
 from . import diff, target
 from .models import RuleSet
+from .preview import shaped
 from .selection import Wanted, wanted
 
 
@@ -68,19 +67,14 @@ def report(found: SyncPlan) -> dict:
 
 def _tracks(uris: list[str]) -> dict[str, dict]:
     """{uri: {id, title, artists}} for the URIs the catalog knows: two queries a statement's
-    worth of ids."""
+    worth of ids, shaped as a preview row is."""
     ids = sorted({uri.rsplit(":", 1)[-1] for uri in uris if uri.startswith("spotify:track:")})
     found: dict[str, dict] = {}
-    artists = TrackArtist.objects.select_related("artist").order_by("position", "pk")
     for batch in batches(ids, param_limit() - 10):
-        rows = Track.objects.filter(spotify_id__in=batch).prefetch_related(
-            Prefetch("track_artists", queryset=artists)
-        )
-        for track in rows.only("pk", "title", "spotify_id"):
-            names = [link.artist.name for link in track.track_artists.all()]
+        for track in shaped(Track.objects.filter(spotify_id__in=batch)):
             found[f"spotify:track:{track.spotify_id}"] = {
                 "id": track.pk,
                 "title": track.title,
-                "artists": names,
+                "artists": [link.artist.name for link in track.artist_links],
             }
     return found

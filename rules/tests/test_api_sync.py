@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from library.models import Track
+from library.models import Artist, Track, TrackArtist
 from rules.models import SyncRun
 from spotify_auth.models import SpotifyAccount
 
@@ -16,13 +16,21 @@ pytestmark = pytest.mark.django_db
 
 def test_the_diff_before_a_first_sync_adds_everything(owner_api, connected, catalog_tracks, rule):
     tracks = catalog_tracks(3)
+    for position, name in [(1, "Bea"), (0, "Ann")]:
+        artist = Artist.objects.create(name=name)
+        TrackArtist.objects.create(track=tracks[0], artist=artist, position=position)
     ruleset = rule()
 
     diff = owner_api.get(f"/api/rules/{ruleset.pk}/diff/").json()
 
     assert (diff["exists"], diff["playlist_id"], diff["writes"]) == (False, None, 1)
     assert [a["uri"] for a in diff["add"]] == uris_of(tracks)
-    assert diff["add"][0]["track"] == {"id": tracks[0].pk, "title": "Song 000", "artists": []}
+    assert diff["add"][0]["track"] == {
+        "id": tracks[0].pk,
+        "title": "Song 000",
+        "artists": ["Ann", "Bea"],  # in credit order
+    }
+    assert diff["add"][1]["track"]["artists"] == []
     assert diff["remove"] == diff["move"] == diff["unchanged"] == []
 
 
