@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rules import services
 from rules.dsl import RuleValidationError
 from rules.models import RuleSet, SyncRun
+from trackflow.jobs.services import JOB_FIELDS
 
 
 def rule_errors(exc: RuleValidationError) -> serializers.ValidationError:
@@ -130,20 +131,10 @@ class SyncRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = SyncRun
         fields = [
-            "id",
+            *JOB_FIELDS,
             "kind",
             "rule",
             "restore_of",
-            "status",
-            "progress",
-            "message",
-            "error",
-            "attempts",
-            "max_attempts",
-            "run_after",
-            "created_at",
-            "started_at",
-            "finished_at",
             "playlist_id",
             "created_playlist",
             "added",

@@ -82,6 +82,7 @@ def test_sync_answers_202_with_the_job_and_a_second_request_joins_it(
     assert (first.json()["kind"], first.json()["status"]) == ("sync", "pending")
     job = owner_api.get(f"/api/jobs/{first.json()['id']}/").json()
     assert job["kind"] == "sync"
+    assert {name: first.json().get(name) for name in job} == job  # down to updated_at
 
 
 def test_sync_runs_are_listed_newest_first_and_restorable(

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from trackflow.api.errors import validation_error
+from trackflow.jobs.services import JOB_FIELDS
 
 from .. import importer
 from ..models import ImportJob, SpotifyAccount
@@ -45,23 +46,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ImportJob
-        fields = [
-            "id",
-            "kind",
-            "source",
-            "force",
-            "status",
-            "progress",
-            "message",
-            "error",
-            "counts",
-            "attempts",
-            "max_attempts",
-            "run_after",
-            "created_at",
-            "started_at",
-            "finished_at",
-        ]
+        fields = [*JOB_FIELDS, "kind", "source", "force", "counts"]
         read_only_fields = fields
 
 

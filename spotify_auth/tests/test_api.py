@@ -117,6 +117,8 @@ def test_import_answers_202_with_one_job_per_source(
     ]
     assert len(queued) == 2
     assert "cursor" not in jobs[0]
+    listed = owner_api.get(f"/api/jobs/{jobs[0]['id']}/").json()
+    assert {name: jobs[0].get(name) for name in listed} == listed  # down to updated_at
 
 
 def test_import_defaults_to_liked_and_all_playlists(
