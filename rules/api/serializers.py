@@ -66,25 +66,6 @@ class RuleSetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RuleSet
-        fields = [
-            "id",
-            "name",
-            "description",
-            "definition",
-            "query",
-            "text",
-            "target_playlist_name",
-            "spotify_playlist_id",
-            "enabled",
-            "auto_sync",
-            "last_preview_count",
-            "last_previewed_at",
-            "last_synced_at",
-            "last_sync_status",
-            "last_sync_message",
-            "created_at",
-            "updated_at",
-        ]
         read_only_fields = [
             "spotify_playlist_id",
             "last_preview_count",
@@ -94,6 +75,18 @@ class RuleSetSerializer(serializers.ModelSerializer):
             "last_sync_message",
             "created_at",
             "updated_at",
+        ]
+        fields = [
+            "id",
+            "name",
+            "description",
+            "definition",
+            "query",
+            "text",
+            "target_playlist_name",
+            "enabled",
+            "auto_sync",
+            *read_only_fields,
         ]
 
     @extend_schema_field(OpenApiTypes.STR)
