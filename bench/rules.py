@@ -6,7 +6,9 @@ each from 8,000, 10,000 albums over six decades, audio and MusicBrainz enrichmen
 
 - for five rules of growing complexity: the median time to count the selection and fetch
   its first page of 50 through the preview path (SQL), the time of the Python evaluator
-  (evaluate + sort_and_limit) over the same rows already loaded, and their ratio;
+  (evaluate + sort_and_limit) over the same rows already loaded, and their ratio; then
+  that time split into compiling the rule, running its SQL and fetching the page, beside
+  the time 20x would allow;
 - a 10,000-track rule playlist synced to the Spotify sandbox, then 500 changes (removes,
   adds, moves): the diff's planning time, the write calls the sync made against the bound
   for that diff, and what a plain replace would cost (and lose: every added_at).
@@ -148,7 +150,7 @@ def build_library(size: int, rng: random.Random):
         (
             m.PlaylistEntry(playlist=p, track=t, position=n, added_at=now)
             for p in playlists
-            for n, t in enumerate(rng.sample(tracks, 750))
+            for n, t in enumerate(rng.sample(tracks, min(750, size)))
         ),
         batch_size=5000,
     )
@@ -172,7 +174,7 @@ def build_library(size: int, rng: random.Random):
     m.TrackTag.objects.bulk_create(
         (
             m.TrackTag(owner=owner, track=t, name=rng.choice(["party", "chill"]))
-            for t in rng.sample(tracks, 5000)
+            for t in rng.sample(tracks, size // 20)
         ),
         batch_size=5000,
     )
@@ -200,6 +202,7 @@ def bench_previews(owner, rounds: int) -> None:
     print(f"loaded the facts of {len(facts):,} library tracks for the evaluator in {loading:.1f} s")
     now = dt.datetime.now(dt.UTC)
     print(f"{'rule':44} {'count':>7} {'SQL ms':>8} {'Python ms':>10} {'ratio':>7}")
+    parts = []
     for name, definition in RULES.items():
         rule = parse_rule(definition)
         sql_time, (count, page) = timed(
@@ -212,6 +215,39 @@ def bench_previews(owner, rounds: int) -> None:
         assert [t.pk for t in page] == [f["id"] for f in chosen[:50]], name
         ms = f"{sql_time * 1000:>8.0f} {python_time * 1000:>10.0f}"
         print(f"{name:44} {count:>7,} {ms} {python_time / sql_time:>6.0f}x")
+        parts.append((name, python_time / 20, *preview_parts(owner, rule, rounds)))
+    print("where a preview's time goes (ms), and what 20x allows:")
+    print(f"{'rule':44} {'compile':>8} {'query':>8} {'page':>8} {'20x allows':>10}")
+    for name, allowed, *times in parts:
+        print(
+            f"{name:44} "
+            + " ".join(f"{t * 1000:>8.1f}" for t in times)
+            + f" {allowed * 1000:>10.0f}"
+        )
+
+
+def preview_parts(owner, rule, rounds: int) -> tuple[float, float, float]:
+    """The preview's three steps timed apart: Django building the SQL, SQLite running it
+    (count and the page's ids), and fetching the page's 50 tracks for display."""
+    from django.db import connection
+    from django.db.models import Count, Window
+
+    from library.models import Track
+    from rules.preview import preview_rule, shaped
+
+    def compile_():
+        counted = preview_rule(owner, rule, seed=1).ordered.annotate(tf_total=Window(Count("pk")))
+        return counted.values_list("pk", "tf_total")[:50].query.sql_with_params()
+
+    def query():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [pk for pk, _ in cursor.fetchall()]
+
+    compiling, (sql, params) = timed(compile_, rounds)
+    querying, ids = timed(query, rounds)
+    fetching, _ = timed(lambda: shaped(Track.objects.filter(pk__in=ids)).in_bulk(), rounds)
+    return compiling, querying, fetching
 
 
 def bench_sync(owner, rng: random.Random) -> None:
