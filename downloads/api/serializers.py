@@ -4,6 +4,7 @@ from rest_framework import serializers
 from downloads.models import DownloadJob
 from library.api.serializers import AlbumRefSerializer, ArtistRefSerializer
 from library.models import Track
+from library.services.scope import library_tracks
 
 
 class DownloadTrackSerializer(serializers.ModelSerializer):
@@ -87,10 +88,15 @@ class CreateDownloadsSerializer(serializers.Serializer):
         return data
 
     def validate_track_ids(self, value: list[int]) -> list[int]:
-        known = set(Track.objects.filter(pk__in=value).values_list("pk", flat=True))
+        """Tracks of the caller's library only (staff: any), as the admin's actions allow:
+        a download writes the track's file, which every owner of the track shares."""
+        user = self.context["request"].user
+        tracks = Track.objects.all() if user.is_staff else library_tracks(user)
+        known = set(tracks.filter(pk__in=value).values_list("pk", flat=True))
         if known != set(value):
+            where = "" if user.is_staff else " in your library"
             raise serializers.ValidationError(
-                [[] if pk in known else [f"no track with id {pk}"] for pk in value]
+                [[] if pk in known else [f"no track with id {pk}{where}"] for pk in value]
             )
         return value
 

@@ -55,7 +55,7 @@ class DownloadJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return queryset.order_by("-created_at")
 
     def create(self, request):
-        body = CreateDownloadsSerializer(data=request.data)
+        body = CreateDownloadsSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         sources = {name: body.validated_data.get(name) for name in body.SOURCES}
         try:

@@ -1,18 +1,27 @@
 """/api/downloads/: queue, list, watch, cancel and retry downloads, each user seeing their own."""
 
 import pytest
+from django.utils import timezone
 
 from downloads.models import DownloadJob
 from downloads.tests.factories import AlbumFactory, make_job, make_playlist, make_track
+from library.models import SavedTrack
 from trackflow.jobs.models import JobStatus
 
 pytestmark = pytest.mark.django_db
 
 
+def saved(user, *tracks):
+    """Tracks in `user`'s library (a download names tracks of the caller's library)."""
+    now = timezone.now()
+    SavedTrack.objects.bulk_create(SavedTrack(user=user, track=t, added_at=now) for t in tracks)
+    return tracks[0] if len(tracks) == 1 else tracks
+
+
 def test_queueing_tracks_answers_201_with_the_jobs_and_the_skipped(owner, owner_api):
     album = AlbumFactory(name="Discovery")
-    one = make_track(("Daft Punk", "Romanthony"), title="One More Time", album=album)
-    two, done = make_track(), make_track()
+    one = saved(owner, make_track(("Daft Punk", "Romanthony"), title="One More Time", album=album))
+    two, done = saved(owner, make_track(), make_track())
     make_job(owner, done)  # already queued
 
     response = owner_api.post(
@@ -48,7 +57,7 @@ def test_queueing_tracks_answers_201_with_the_jobs_and_the_skipped(owner, owner_
 
 
 def test_queueing_only_what_is_already_queued_answers_200(owner, owner_api):
-    track = make_track()
+    track = saved(owner, make_track())
     make_job(owner, track)
 
     response = owner_api.post("/api/downloads/", {"track_ids": [track.pk]}, format="json")
@@ -58,7 +67,7 @@ def test_queueing_only_what_is_already_queued_answers_200(owner, owner_api):
 
 
 def test_force_downloads_a_finished_track_again(owner, owner_api, settings):
-    track = make_track()
+    track = saved(owner, make_track())
     make_job(owner, track, status=JobStatus.COMPLETED, file="library/x.mp3")
     (settings.MEDIA_ROOT / "library").mkdir(parents=True)
     (settings.MEDIA_ROOT / "library/x.mp3").write_bytes(b"audio")
@@ -99,8 +108,8 @@ def test_bad_input_is_a_400_naming_the_field(owner_api, body, path, message):
     assert response.json() == {"errors": [{"path": path, "message": message}]}
 
 
-def test_unknown_track_ids_are_named_by_position(owner_api):
-    track = make_track()
+def test_unknown_track_ids_are_named_by_position(owner, owner_api):
+    track = saved(owner, make_track())
 
     response = owner_api.post(
         "/api/downloads/", {"track_ids": [track.pk, 999_998, 999_999]}, format="json"
@@ -109,8 +118,8 @@ def test_unknown_track_ids_are_named_by_position(owner_api):
     assert response.status_code == 400
     assert response.json() == {
         "errors": [
-            {"path": "track_ids[1]", "message": "no track with id 999998"},
-            {"path": "track_ids[2]", "message": "no track with id 999999"},
+            {"path": "track_ids[1]", "message": "no track with id 999998 in your library"},
+            {"path": "track_ids[2]", "message": "no track with id 999999 in your library"},
         ]
     }
     assert not DownloadJob.objects.exists()
@@ -126,6 +135,35 @@ def test_someone_elses_playlist_is_a_400_without_jobs(owner, stranger_api):
         "errors": [{"path": "playlist_id", "message": f"no playlist {playlist.pk} of yours"}]
     }
     assert not DownloadJob.objects.exists()
+
+
+@pytest.mark.parametrize("extra", [{}, {"url": "http://127.0.0.1:9/other.mp3", "force": True}])
+def test_someone_elses_track_cannot_be_downloaded(owner, stranger, stranger_api, extra):
+    # a download sets the track's file, shared by every owner: others' tracks are off limits
+    track = saved(owner, make_track(title="Private demo"))
+
+    response = stranger_api.post(
+        "/api/downloads/", {"track_ids": [track.pk], **extra}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            {"path": "track_ids[0]", "message": f"no track with id {track.pk} in your library"}
+        ]
+    }
+    assert "Private demo" not in response.content.decode()
+    assert not DownloadJob.objects.exists()
+
+
+def test_staff_may_download_any_track(owner, staff, api):
+    track = saved(owner, make_track())
+    api.force_authenticate(staff)
+
+    response = api.post("/api/downloads/", {"track_ids": [track.pk]}, format="json")
+
+    assert response.status_code == 201
+    assert DownloadJob.objects.get().owner == staff
 
 
 @pytest.mark.parametrize("rows", [2, 200])
@@ -234,7 +272,7 @@ def test_a_track_can_be_fetched_from_a_given_url(owner, owner_api, media):
     from downloads.tasks import run_download
     from trackflow.testing.audio import make_audio
 
-    track = make_track()
+    track = saved(owner, make_track())
     url = media.add("/elsewhere/song.mp3", make_audio("mp3", 0.5))
 
     response = owner_api.post(
@@ -261,8 +299,8 @@ def test_a_track_can_be_fetched_from_a_given_url(owner, owner_api, media):
         ({"backend": "ftp"}, "backend", '"ftp" is not a valid choice.'),
     ],
 )
-def test_url_and_backend_are_checked(owner_api, extra, path, message):
-    one, two = make_track(), make_track()
+def test_url_and_backend_are_checked(owner, owner_api, extra, path, message):
+    one, two = saved(owner, make_track(), make_track())
 
     response = owner_api.post(
         "/api/downloads/", {"track_ids": [one.pk, two.pk], **extra}, format="json"
