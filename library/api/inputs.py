@@ -7,12 +7,14 @@ accepted as URIs or links. `saved` and `tags` are the caller's own and never nee
 
 import re
 
+from django.db.models import Exists, OuterRef
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.utils import html
 
 from library.models import Album, Artist, Track, TrackArtist
+from library.services.scope import library_tracks
 from library.services.search import ISRC
 from library.services.tracks import SPOTIFY_OWNED
 
@@ -135,19 +137,40 @@ class TrackInputSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("an ISRC is 12 characters, like USRC17607839")
         return value
 
+    # By id, the artists and albums the caller can see (of their library; staff: all), so
+    # that an id cannot reveal, or link to, what only another user's library holds.
     def validate_artists(self, refs):
         ids = {ref for ref in refs if isinstance(ref, int)}
-        known = set(Artist.objects.filter(pk__in=ids).values_list("pk", flat=True))
-        if ids - known:  # errors listed by index, so that their paths read "artists[2]"
+        artists = Artist.objects.filter(pk__in=ids)
+        if not self._user.is_staff:
+            mine = library_tracks(self._user).values("pk")
+            artists = artists.filter(
+                Exists(TrackArtist.objects.filter(artist=OuterRef("pk"), track__in=mine))
+            )
+        unknown = ids - set(artists.values_list("pk", flat=True))
+        if unknown:  # errors listed by index, so that their paths read "artists[2]"
             raise serializers.ValidationError(
-                [[f"no artist with id {r}"] if r in ids - known else [] for r in refs]
+                [[f"no artist with id {r}{self._where}"] if r in unknown else [] for r in refs]
             )
         return refs
 
     def validate_album(self, ref):
-        if isinstance(ref, int) and not Album.objects.filter(pk=ref).exists():
-            raise serializers.ValidationError(f"no album with id {ref}")
+        if not isinstance(ref, int):
+            return ref
+        albums = Album.objects.filter(pk=ref)
+        if not self._user.is_staff:
+            albums = albums.filter(pk__in=library_tracks(self._user).values("album_id"))
+        if not albums.exists():
+            raise serializers.ValidationError(f"no album with id {ref}{self._where}")
         return ref
+
+    @property
+    def _user(self):
+        return self.context["request"].user
+
+    @property
+    def _where(self) -> str:
+        return "" if self._user.is_staff else " in your library"
 
     def validate(self, attrs):
         if self.instance is None:

@@ -84,7 +84,7 @@ class TrackViewSet(viewsets.ModelViewSet):
         return TrackDetailSerializer if self.action == "retrieve" else TrackSerializer
 
     def create(self, request):
-        data = self._valid(TrackInputSerializer(data=request.data))
+        data = self._valid(self.get_serializer(data=request.data))
         catalog, personal = _split(data)
         try:
             track = tracks.create_track(request.user, **catalog)
@@ -95,7 +95,7 @@ class TrackViewSet(viewsets.ModelViewSet):
 
     def partial_update(self, request, pk=None):
         track = self.get_object()
-        data = self._valid(TrackInputSerializer(track, data=request.data, partial=True))
+        data = self._valid(self.get_serializer(track, data=request.data, partial=True))
         catalog, personal = _split(data)
         if catalog != {"fields": {}}:
             if not tracks.can_edit(request.user, track):

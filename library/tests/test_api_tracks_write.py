@@ -4,8 +4,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from library.models import SavedTrack, Track, TrackTag
+from library.models import SavedTrack, Track, TrackArtist, TrackTag
 from library.tests.factories import (
+    AlbumFactory,
     ArtistFactory,
     PlaylistEntryFactory,
     PlaylistFactory,
@@ -16,6 +17,15 @@ from library.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+def in_library(user, artist=None, album=None):
+    """`artist` and `album` on a track `user` saved, so that user may name them by id."""
+    track = TrackFactory(album=album) if album else TrackFactory()
+    if artist:
+        TrackArtist.objects.create(track=track, artist=artist, position=0)
+    SavedTrackFactory(user=user, track=track)
+    return artist or album
+
+
 def errors(response) -> dict[str, str]:
     assert response.status_code == 400, response.content
     return {e["path"]: e["message"] for e in response.json()["errors"]}
@@ -23,7 +33,7 @@ def errors(response) -> dict[str, str]:
 
 class TestCreate:
     def test_a_youtube_track_with_named_artists_joins_your_library(self, owner, owner_api):
-        known = ArtistFactory(name="Rick Astley")
+        known = in_library(owner, ArtistFactory(name="Rick Astley"))
         response = owner_api.post(
             "/api/tracks/",
             {
@@ -104,7 +114,7 @@ class TestCreate:
                 "artists[1]",
                 'give an id, a name, {"id": n} or {"name": "..."}',
             ),
-            ({"title": "x", "album": 999999}, "album", "no album with id 999999"),
+            ({"title": "x", "album": 999999}, "album", "no album with id 999999 in your library"),
             (
                 {"title": "x", "popularity": 101},
                 "popularity",
@@ -122,12 +132,48 @@ class TestCreate:
         assert response.status_code == 201, response.content
         assert [a["name"] for a in response.json()["artists"]] == ["One", "Two"]
 
-    def test_an_unknown_artist_id_names_its_position(self, owner_api):
-        real = ArtistFactory()
+    def test_an_unknown_artist_id_names_its_position(self, owner, owner_api):
+        real = in_library(owner, ArtistFactory())
         response = owner_api.post(
             "/api/tracks/", {"title": "x", "artists": [real.pk, 424242]}, format="json"
         )
-        assert errors(response) == {"artists[1]": "no artist with id 424242"}
+        assert errors(response) == {"artists[1]": "no artist with id 424242 in your library"}
+
+    def test_another_users_artists_and_albums_cannot_be_named_by_id(
+        self, owner, stranger, stranger_api
+    ):
+        # ids of what only another library holds would reveal its names, and link to it
+        artist = in_library(owner, ArtistFactory(name="Alice Band"))
+        album = in_library(owner, album=AlbumFactory(name="Secret Tapes"))
+
+        response = stranger_api.post(
+            "/api/tracks/",
+            {"title": "probe", "artists": [artist.pk], "album": album.pk},
+            format="json",
+        )
+
+        assert errors(response) == {
+            "artists[0]": f"no artist with id {artist.pk} in your library",
+            "album": f"no album with id {album.pk} in your library",
+        }
+        assert "Alice Band" not in response.content.decode()
+        assert stranger_api.get(f"/api/artists/{artist.pk}/").status_code == 404
+        assert not Track.objects.filter(title="probe").exists()
+
+    def test_staff_may_name_any_artist_and_album(self, owner, staff, api):
+        artist = in_library(owner, ArtistFactory(name="Alice Band"))
+        album = in_library(owner, album=AlbumFactory(name="Secret Tapes"))
+        api.force_authenticate(staff)
+
+        response = api.post(
+            "/api/tracks/",
+            {"title": "curated", "artists": [artist.pk], "album": album.pk},
+            format="json",
+        )
+
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert (body["artists"][0]["id"], body["album"]["id"]) == (artist.pk, album.pk)
 
 
 class TestUpdate:
