@@ -164,6 +164,23 @@ class TrackInputSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(f"no album with id {ref}{self._where}")
         return ref
 
+    def to_representation(self, track: Track) -> dict:
+        """The track as a body this serializer accepts: what the browsable API's form
+        starts from (artists and album by id, the caller's own `saved` and `tags`)."""
+        user = self._user
+        body = {
+            name: getattr(track, name)
+            for name in self.Meta.fields
+            if name not in ("artists", "album", "saved", "tags")
+        }
+        body["artists"] = list(
+            track.track_artists.order_by("position").values_list("artist_id", flat=True)
+        )
+        body["album"] = track.album_id
+        body["saved"] = track.saves.filter(user=user).exists()
+        body["tags"] = sorted(track.tags.filter(owner=user).values_list("name", flat=True))
+        return body
+
     @property
     def _user(self):
         return self.context["request"].user

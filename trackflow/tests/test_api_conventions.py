@@ -1,5 +1,8 @@
 """Token auth, the error format, pagination bounds, and the OpenAPI schema."""
 
+import json
+from html import escape
+
 import pytest
 from openapi_spec_validator import validate
 from rest_framework.exceptions import ValidationError
@@ -79,3 +82,40 @@ def test_the_browsable_api_renders_html(owner, client):
     page = client.get("/api/", HTTP_ACCEPT="text/html")
     assert page.status_code == 200
     assert b"Api Root" in page.content and b"/api/jobs/" in page.content
+
+
+def test_every_list_and_detail_page_of_the_browsable_api_renders(owner, client):
+    # the browsable API builds each page's forms from the view's serializers, with the
+    # object itself: a serializer that cannot render its object fails only there
+    from downloads.tests.factories import make_job
+    from library.models import TrackArtist
+    from library.tests.factories import (
+        ArtistFactory,
+        PlaylistEntryFactory,
+        PlaylistFactory,
+        SavedTrackFactory,
+        TrackTagFactory,
+    )
+    from rules.models import RuleSet
+    from trackflow.api.router import router
+
+    track = SavedTrackFactory(user=owner, track__title="Digital Love").track
+    TrackArtist.objects.create(track=track, artist=ArtistFactory(name="Daft Punk"), position=0)
+    TrackTagFactory(owner=owner, track=track, name="french")
+    PlaylistEntryFactory(playlist=PlaylistFactory(owner=owner, name="Road Trip"), track=track)
+    RuleSet.objects.create(owner=owner, name="Nineties", definition={"all": []})
+    make_job(owner, track)
+    client.force_login(owner)
+
+    for prefix, _, _ in router.registry:
+        listed = client.get(f"/api/{prefix}/", HTTP_ACCEPT="text/html")
+        assert listed.status_code == 200, prefix
+        first = client.get(f"/api/{prefix}/", HTTP_ACCEPT="application/json").json()["results"]
+        assert first, f"/api/{prefix}/ is empty: the test shows no detail page"
+        pk = first[0]["id"]
+        detail = client.get(f"/api/{prefix}/{pk}/", HTTP_ACCEPT="text/html")
+        assert detail.status_code == 200, prefix
+        assert f"&quot;id&quot;: {escape(json.dumps(pk))}," in detail.text, prefix
+    # the track page's form starts from the track as a body PATCH accepts
+    form = client.get(f"/api/tracks/{track.pk}/", HTTP_ACCEPT="text/html").text
+    assert escape('"saved": true') in form and escape('"tags": [\n        "french"\n    ]') in form
