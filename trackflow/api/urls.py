@@ -1,9 +1,11 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 
 from trackflow.jobs.api import JobViewSet
 
+from .parsers import JSONParser
 from .router import router
 
 router.register("jobs", JobViewSet, basename="job")
@@ -14,6 +16,7 @@ class ObtainToken(ObtainAuthToken):
 
     throttle_scope = "auth"
     throttle_classes = ObtainAuthToken.throttle_classes
+    parser_classes = (FormParser, MultiPartParser, JSONParser)  # the depth-bounded JSON
 
 
 app_urls = [

@@ -119,3 +119,26 @@ def test_every_list_and_detail_page_of_the_browsable_api_renders(owner, client):
     # the track page's form starts from the track as a body PATCH accepts
     form = client.get(f"/api/tracks/{track.pk}/", HTTP_ACCEPT="text/html").text
     assert escape('"saved": true') in form and escape('"tags": [\n        "french"\n    ]') in form
+
+
+@pytest.mark.parametrize("levels", [101, 5000])
+@pytest.mark.parametrize("path", ["/api/auth/token/", "/api/rules/", "/api/rules/validate/"])
+def test_deeply_nested_json_is_a_400(owner, api, path, levels):
+    api.force_authenticate(owner)
+    body = "[" * levels + "]" * levels
+
+    response = api.post(path, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "JSON parse error - nested deeper than 100 levels"}
+
+
+def test_json_nested_within_the_bound_is_read(owner, api):
+    api.force_authenticate(owner)
+    group = {"all": [{"is": {"liked": True}}]}
+    for _ in range(19):  # the DSL's own bound on groups is 20 levels
+        group = {"all": [group]}
+
+    response = api.post("/api/rules/validate/", {"definition": group}, format="json")
+
+    assert response.status_code == 200, response.content
