@@ -7,6 +7,7 @@ from . import views
 
 admin.site.site_header = "TrackFlow"
 admin.site.site_title = "TrackFlow"
+handler500 = "trackflow.views.server_error"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django_q.brokers import get_broker
 
@@ -53,3 +54,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sandbox": settings.SPOTIFY_SANDBOX,
     }
     return render(request, "dashboard.html", context)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A 500 in the API's format under /api/ (clients parse JSON there), else Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "Server error: the details are in the server's log."}, status=500
+        )
+    return defaults.server_error(request)

@@ -142,3 +142,36 @@ def test_json_nested_within_the_bound_is_read(owner, api):
     response = api.post("/api/rules/validate/", {"definition": group}, format="json")
 
     assert response.status_code == 200, response.content
+
+
+def test_an_unknown_api_path_is_a_404_in_the_api_format(api, owner):
+    api.force_authenticate(owner)
+
+    response = api.get("/api/nonexistent/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_a_path_missing_its_slash_is_redirected_or_named(api, owner):
+    api.force_authenticate(owner)
+
+    got = api.get("/api/rules?enabled=true")
+    posted = api.post("/api/rules", {"name": "x"}, format="json")
+
+    assert (got.status_code, got["Location"]) == (301, "/api/rules/?enabled=true")
+    assert posted.status_code == 404
+    assert posted.json() == {"detail": "Not found. API paths end with a slash: POST /api/rules/"}
+
+
+def test_a_server_error_under_the_api_is_json_and_elsewhere_a_page(client, settings):
+    settings.ROOT_URLCONF = "trackflow.tests.failing_urls"
+    client.raise_request_exception = False
+
+    api = client.get("/api/boom/")
+    page = client.get("/boom/")
+
+    assert api.status_code == 500 and api.json() == {
+        "detail": "Server error: the details are in the server's log."
+    }
+    assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
