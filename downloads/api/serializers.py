@@ -5,6 +5,7 @@ from downloads.models import DownloadJob
 from library.api.serializers import AlbumRefSerializer, ArtistRefSerializer
 from library.models import Track
 from library.services.scope import library_tracks
+from trackflow.api.filters import MAX_ID
 
 
 class DownloadTrackSerializer(serializers.ModelSerializer):
@@ -61,10 +62,12 @@ class CreateDownloadsSerializer(serializers.Serializer):
     SOURCES = ("track_ids", "playlist_id", "rule_id")
 
     track_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=10_000
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=10_000,
     )
-    playlist_id = serializers.IntegerField(required=False, min_value=1)
-    rule_id = serializers.IntegerField(required=False, min_value=1)
+    playlist_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    rule_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     force = serializers.BooleanField(default=False)
     backend = serializers.ChoiceField(
         choices=DownloadJob.Backend.choices,

@@ -3,7 +3,6 @@
 import django_filters
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.expressions import OrderBy
-from rest_framework.filters import OrderingFilter
 
 from library.models import (
     Album,
@@ -16,6 +15,7 @@ from library.models import (
     TrackTag,
 )
 from library.services.search import search_tracks
+from trackflow.api.filters import BooleanFilter, IntegerFilter, OrderingFilter
 
 
 class StableOrderingFilter(OrderingFilter):
@@ -48,13 +48,13 @@ class TrackFilter(django_filters.FilterSet):
         method="filter_search", help_text="Words in the title, an artist or the album; an ISRC."
     )
     source = django_filters.ChoiceFilter(choices=Track.Source.choices)
-    artist = django_filters.NumberFilter(method="filter_artist", help_text="An artist id.")
-    album = django_filters.NumberFilter(field_name="album_id", help_text="An album id.")
-    has_audio = django_filters.BooleanFilter(method="filter_has_audio")
-    saved = django_filters.BooleanFilter(method="filter_saved", help_text="In your Liked Songs.")
+    artist = IntegerFilter(method="filter_artist", help_text="An artist id.")
+    album = IntegerFilter(field_name="album_id", help_text="An album id.")
+    has_audio = BooleanFilter(method="filter_has_audio")
+    saved = BooleanFilter(method="filter_saved", help_text="In your Liked Songs.")
     status = django_filters.ChoiceFilter(choices=Track.Status.choices)
     tag = django_filters.CharFilter(method="filter_tag", help_text="One of your tags (any case).")
-    explicit = django_filters.BooleanFilter()
+    explicit = BooleanFilter()
     isrc = django_filters.CharFilter(method="filter_isrc")
     spotify_id = django_filters.CharFilter()
     youtube_id = django_filters.CharFilter()
@@ -97,8 +97,8 @@ class ArtistFilter(django_filters.FilterSet):
 
 class AlbumFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
-    artist = django_filters.NumberFilter(method="filter_artist", help_text="An artist id.")
-    year = django_filters.NumberFilter(field_name="release_year")
+    artist = IntegerFilter(method="filter_artist", help_text="An artist id.")
+    year = IntegerFilter(field_name="release_year", min_value=0, max_value=9999)
     spotify_id = django_filters.CharFilter()
 
     class Meta:
@@ -112,7 +112,7 @@ class AlbumFilter(django_filters.FilterSet):
 
 class PlaylistFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
-    readable = django_filters.BooleanFilter()
+    readable = BooleanFilter()
     spotify_id = django_filters.CharFilter()
 
     class Meta:

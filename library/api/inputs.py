@@ -17,6 +17,7 @@ from library.models import Album, Artist, Track, TrackArtist
 from library.services.scope import library_tracks
 from library.services.search import ISRC
 from library.services.tracks import SPOTIFY_OWNED
+from trackflow.api.filters import MAX_ID
 
 SPOTIFY_ID = re.compile(
     r"(?:spotify:track:|https?://open\.spotify\.com/(?:intl-[a-z-]+/)?track/)?"
@@ -50,6 +51,8 @@ def to_ref(data) -> int | str:
         data = data.get("id", data.get("name"))
     if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).strip():
         raise serializers.ValidationError('give an id, a name, {"id": n} or {"name": "..."}')
+    if isinstance(data, int) and not 1 <= data <= MAX_ID:
+        raise serializers.ValidationError(f"an id is a whole number from 1 to {MAX_ID}")
     return data.strip()[:500] if isinstance(data, str) else data
 
 

@@ -175,3 +175,77 @@ def test_a_server_error_under_the_api_is_json_and_elsewhere_a_page(client, setti
         "detail": "Server error: the details are in the server's log."
     }
     assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
+
+
+HUGE = 10**30  # beyond any integer SQLite or PostgreSQL can bind
+
+
+@pytest.mark.parametrize(
+    ("url", "path", "message"),
+    [
+        (f"/api/tracks/?artist={HUGE}", "artist", f"less than or equal to {2**63 - 1}"),
+        (f"/api/tracks/?album={HUGE}", "album", f"less than or equal to {2**63 - 1}"),
+        ("/api/tracks/?album=1.5", "album", "Enter a whole number."),
+        (f"/api/albums/?artist={HUGE}", "artist", f"less than or equal to {2**63 - 1}"),
+        ("/api/albums/?year=-1", "year", "greater than or equal to 0"),
+        (f"/api/downloads/?track={HUGE}", "track", f"less than or equal to {2**63 - 1}"),
+        ("/api/tracks/?saved=maybe", "saved", "give true or false"),
+        ("/api/tracks/?has_audio=2", "has_audio", "give true or false"),
+        ("/api/playlists/?readable=yes", "readable", "give true or false"),
+        ("/api/tracks/?ordering=titel", "ordering", "unknown field 'titel'; one of "),
+        ("/api/downloads/?ordering=-size", "ordering", "unknown field '-size'; one of "),
+        ("/api/tracks/?page_size=0", "page_size", "give a whole number from 1"),
+        ("/api/artists/?page_size=abc", "page_size", "give a whole number from 1"),
+    ],
+)
+def test_a_query_parameter_that_makes_no_sense_is_a_400(owner, api, url, path, message):
+    api.force_authenticate(owner)
+
+    response = api.get(url)
+
+    assert response.status_code == 400, response.content
+    [error] = response.json()["errors"]
+    assert error["path"] == path and message in error["message"]
+
+
+def test_booleans_read_true_false_one_and_zero(owner, api):
+    from library.tests.factories import SavedTrackFactory, TrackFactory
+
+    liked = SavedTrackFactory(user=owner).track
+    other = TrackFactory(added_by=owner)
+    api.force_authenticate(owner)
+
+    def ids(query):
+        return [row["id"] for row in api.get(f"/api/tracks/?{query}").json()["results"]]
+
+    assert ids("saved=1") == ids("saved=TRUE") == [liked.pk]
+    assert ids("saved=0") == ids("saved=false") == [other.pk]
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        ({"track_ids": [HUGE]}, "track_ids[0]"),
+        ({"playlist_id": HUGE}, "playlist_id"),
+        ({"rule_id": HUGE}, "rule_id"),
+    ],
+)
+def test_a_huge_id_in_a_download_request_is_a_400(owner, api, body, path):
+    api.force_authenticate(owner)
+
+    response = api.post("/api/downloads/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["path"] == path
+
+
+def test_a_huge_artist_id_in_a_track_is_a_400(owner, api):
+    api.force_authenticate(owner)
+
+    response = api.post("/api/tracks/", {"title": "x", "artists": [HUGE]}, format="json")
+
+    assert response.json() == {
+        "errors": [
+            {"path": "artists[0]", "message": f"an id is a whole number from 1 to {2**63 - 1}"}
+        ]
+    }
