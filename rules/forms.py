@@ -34,6 +34,12 @@ class RuleSetForm(forms.ModelForm):
             "auto_sync",
         ]
 
+    def clean_name(self) -> str:
+        try:
+            return services.rule_set_name(self.cleaned_data["name"])
+        except RuleValidationError as exc:
+            raise forms.ValidationError(exc.errors[0].message) from None
+
     def clean(self) -> dict:
         data = super().clean()
         owner = data.get("owner") or getattr(self.instance, "owner", None)

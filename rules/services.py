@@ -5,17 +5,20 @@ save_rule(owner, ...)            create or change a rule set from a definition o
 preview(ruleset, ...)            the selection with its count (and explanations)
 plan_sync(ruleset)               what a sync would change on Spotify (reads only)
 queue_sync(ruleset)              a SyncRun job; queue_restore(run) puts a run's `before` back
+sync_now(ruleset)                the rule's pending sync (or a new one), run in this process
 sync_due()                       queue every enabled rule whose auto-sync interval is up
 """
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from spotify_auth.models import SpotifyAccount
-from trackflow.jobs.models import ACTIVE_STATUSES
+from trackflow.jobs import services as jobs
+from trackflow.jobs.models import ACTIVE_STATUSES, JobStatus
 from trackflow.jobs.services import enqueue
 
 from .definitions import Written, read_nsp, read_rule, stored_rule
@@ -34,17 +37,21 @@ __all__ = [
     "SyncPlan",
     "Written",
     "describe_plan",
+    "due_rules",
     "import_nsp",
+    "note_skipped",
     "plan_sync",
     "preview",
     "preview_rule",
     "queue_restore",
     "queue_sync",
     "read_rule",
+    "rule_set_name",
     "rule_text",
     "save_rule",
     "selected_track_ids",
     "selection",
+    "split_connected",
     "sync_due",
     "sync_now",
     "sync_report",
@@ -57,6 +64,15 @@ def rule_text(ruleset: RuleSet) -> str | None:
     return ruleset.query or render_query(stored_rule(ruleset.definition))
 
 
+def rule_set_name(name: str) -> str:
+    """The name without surrounding spaces; a blank one would name a Spotify playlist "   ",
+    so it is refused (RuleValidationError at `name`)."""
+    stripped = name.strip()
+    if not stripped:
+        raise RuleValidationError([RuleError("name", "a rule set needs a name that is not blank")])
+    return stripped[:200].rstrip()
+
+
 def save_rule(ruleset: RuleSet, written: Written) -> RuleSet:
     """Store a checked rule on `ruleset` (new or existing); the caller set the other fields."""
     ruleset.definition, ruleset.query = written.definition, written.query
@@ -67,10 +83,13 @@ def save_rule(ruleset: RuleSet, written: Written) -> RuleSet:
 def import_nsp(
     owner, text: str, name: str | None = None, default_name: str = "Imported smart playlist"
 ) -> RuleSet:
-    """A rule set from a Navidrome `.nsp` file, named `name`, else the file's own `name`,
-    else `default_name`. RuleValidationError lists every problem (a taken name too)."""
+    """A rule set from a Navidrome `.nsp` file, named `name`, else the file's own `name`
+    (unless blank), else `default_name`. RuleValidationError lists every problem (a blank
+    `name` or a taken one too)."""
     nsp_name, written = read_nsp(owner, text)
-    chosen = (name or nsp_name or default_name)[:200]
+    if name is None:
+        name = (nsp_name or "").strip() or default_name
+    chosen = rule_set_name(name)
     if RuleSet.objects.filter(owner=owner, name=chosen).exists():
         problem = f"you already have a rule set named “{chosen}”; give another name"
         raise RuleValidationError([RuleError("name", problem)])
@@ -90,6 +109,15 @@ def queue_restore(run: SyncRun) -> tuple[SyncRun, bool]:
 
 
 def _queue(ruleset: RuleSet, restore_of: SyncRun | None) -> tuple[SyncRun, bool]:
+    run, created = _active_or_new(ruleset, restore_of)
+    if created:
+        enqueue(run)
+    return run, created
+
+
+def _active_or_new(ruleset: RuleSet, restore_of: SyncRun | None = None) -> tuple[SyncRun, bool]:
+    """The rule's pending or running job, else a new pending one (second is True), not
+    yet handed to the workers."""
     active = SyncRun.objects.filter(rule=ruleset, status__in=ACTIVE_STATUSES).first()
     if active is not None:
         return active, False
@@ -98,7 +126,6 @@ def _queue(ruleset: RuleSet, restore_of: SyncRun | None) -> tuple[SyncRun, bool]
             run = SyncRun.objects.create(
                 owner_id=ruleset.owner_id, rule=ruleset, restore_of=restore_of
             )
-            enqueue(run)
     except IntegrityError:  # another request queued one a moment ago: join it
         return SyncRun.objects.get(rule=ruleset, status__in=ACTIVE_STATUSES), False
     return run, True
@@ -116,40 +143,66 @@ def due_rules(now: dt.datetime) -> list[RuleSet]:
     ]
 
 
-def sync_due(now: dt.datetime | None = None) -> str:
-    """Queue the due rules; a rule whose owner must reconnect Spotify is skipped (no job,
-    so nothing retries in a loop) and says so on the rule."""
-    now = now or timezone.now()
-    queued = skipped = 0
+def split_connected(rules: list[RuleSet]) -> tuple[list[RuleSet], list[RuleSet]]:
+    """(the rules whose owner's Spotify is connected, the rest): auto-sync skips the rest
+    rather than queue jobs that could only fail."""
     connected = set(
         SpotifyAccount.objects.filter(status=SpotifyAccount.Status.CONNECTED).values_list(
             "user_id", flat=True
         )
     )
-    for rule in due_rules(now):
-        if rule.owner_id not in connected:
-            RuleSet.objects.filter(pk=rule.pk).update(
-                last_sync_status=RuleSet.SyncStatus.SKIPPED, last_sync_message=RECONNECT
-            )
-            skipped += 1
-            continue
-        queued += queue_sync(rule)[1]
-    return f"{queued} rules queued for sync, {skipped} skipped (Spotify needs reconnecting)"
+    ready = [rule for rule in rules if rule.owner_id in connected]
+    return ready, [rule for rule in rules if rule.owner_id not in connected]
+
+
+def note_skipped(rules: list[RuleSet]) -> None:
+    """Say on each rule that auto-sync passed it by until its owner reconnects Spotify."""
+    RuleSet.objects.filter(pk__in=[rule.pk for rule in rules]).update(
+        last_sync_status=RuleSet.SyncStatus.SKIPPED, last_sync_message=RECONNECT
+    )
+
+
+def sync_due(now: dt.datetime | None = None) -> str:
+    """Queue the due rules; a rule whose owner must reconnect Spotify is skipped (no job,
+    so nothing retries in a loop) and says so on the rule."""
+    ready, skipped = split_connected(due_rules(now or timezone.now()))
+    note_skipped(skipped)
+    queued = sum(queue_sync(rule)[1] for rule in ready)
+    return f"{queued} rules queued for sync, {len(skipped)} skipped (Spotify needs reconnecting)"
 
 
 class AlreadySyncing(Exception):
-    """A sync of this rule is queued or running already."""
+    """A worker is running a sync of this rule now."""
 
 
 def sync_now(ruleset: RuleSet) -> SyncRun:
-    """Sync in this process (commands): the same job and record as a queued sync."""
-    try:
-        with transaction.atomic():
-            run = SyncRun.objects.create(owner_id=ruleset.owner_id, rule=ruleset)
-    except IntegrityError:
-        raise AlreadySyncing(f"a sync of “{ruleset.name}” is queued or running already") from None
+    """Sync in this process (commands), claimed and recorded as a worker would. A job the
+    rule has pending (a failed attempt awaiting its retry, one queued with no cluster to
+    run it) is run now rather than refused; AlreadySyncing only while one really runs."""
+    run = _active_or_new(ruleset)[0]
+    if _stale(run):  # its worker died: put it back, as the cluster's sweep would
+        jobs.recover_stale(SyncRun)
+        run = _active_or_new(ruleset)[0]
+    if run.status == JobStatus.RUNNING:
+        raise AlreadySyncing(_running(ruleset, run))
+    # asked for now: a retry's wait is over
+    SyncRun.objects.filter(pk=run.pk, status=JobStatus.PENDING).update(run_after=timezone.now())
     from . import tasks
 
     tasks.run_sync(str(run.pk))
     run.refresh_from_db()
+    if run.status == JobStatus.RUNNING:  # a worker claimed it first
+        raise AlreadySyncing(_running(ruleset, run))
     return run
+
+
+def _stale(run: SyncRun) -> bool:
+    """Running, but its worker has not been heard from for JOB_STALE_SECONDS."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.JOB_STALE_SECONDS)
+    heard = run.heartbeat_at
+    return run.status == JobStatus.RUNNING and heard is not None and heard < cutoff
+
+
+def _running(ruleset: RuleSet, run: SyncRun) -> str:
+    doing = f" ({run.message})" if run.message else ""
+    return f"a sync of “{ruleset.name}” is running now{doing}; try again when it has finished"

@@ -19,6 +19,13 @@ class SyncPlan:
     wanted: Wanted
     plan: diff.Plan
     outside_edits: bool  # the playlist changed on Spotify since our last write
+    rename_to: str = ""  # the name the sync gives the playlist, when it renames it
+
+    @property
+    def writes(self) -> int:
+        """Write calls the sync would make: creating or renaming the playlist is one too,
+        so a dry run and the diff count what the sync will."""
+        return self.plan.writes + int(self.playlist_id is None) + int(bool(self.rename_to))
 
 
 def plan_sync(ruleset: RuleSet) -> SyncPlan:
@@ -32,16 +39,20 @@ def plan_sync(ruleset: RuleSet) -> SyncPlan:
     if current is None:
         current = target.read_items(client, found.playlist_id)
         outside = outside and current != target.remembered(ruleset, ruleset.spotify_snapshot_id)
-    return SyncPlan(found.playlist_id, False, goal, diff.plan(current, goal.uris), outside)
+    rename_to = ruleset.playlist_name if found.name != ruleset.playlist_name else ""
+    plan = diff.plan(current, goal.uris)
+    return SyncPlan(found.playlist_id, False, goal, plan, outside, rename_to)
 
 
 def describe_plan(found: SyncPlan) -> str:
     """One line: what a sync would do now."""
     plan, where = found.plan, ("the playlist" if found.playlist_id else "a new playlist")
+    if found.rename_to:
+        where += f" (renaming it “{found.rename_to}”)"
     counts = f"{len(plan.added)} to add, {len(plan.removed)} to remove"
     counts += f", {len(plan.moved)} to move, {len(plan.unchanged)} unchanged"
     skipped = f"; {found.wanted.skipped} without a Spotify id" if found.wanted.skipped else ""
-    return f"would make {plan.writes} write call(s) to {where}: {counts}{skipped}"
+    return f"would make {found.writes} write call(s) to {where}: {counts}{skipped}"
 
 
 def report(found: SyncPlan) -> dict:
@@ -61,7 +72,7 @@ def report(found: SyncPlan) -> dict:
         "move": [entry(uri, to, from_position=at) for at, to, uri in plan.moved_at()],
         "unchanged": [entry(uri, at) for at, uri in plan.unchanged_at()],
         "skipped": found.wanted.skipped,
-        "writes": plan.writes,
+        "writes": found.writes,
     }
 
 

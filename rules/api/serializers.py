@@ -94,6 +94,10 @@ class RuleSetSerializer(serializers.ModelSerializer):
         return services.rule_text(ruleset)
 
     def validate_name(self, name: str) -> str:
+        try:
+            name = services.rule_set_name(name)
+        except RuleValidationError as exc:
+            raise serializers.ValidationError(exc.errors[0].message) from None
         owner = self.context["request"].user
         taken = RuleSet.objects.filter(owner=owner, name=name)
         if self.instance is not None:
@@ -166,4 +170,6 @@ class DiffSerializer(serializers.Serializer):
     move = DiffEntrySerializer(many=True)
     unchanged = DiffEntrySerializer(many=True)
     skipped = serializers.IntegerField(help_text="Selected tracks without a Spotify id.")
-    writes = serializers.IntegerField(help_text="Write calls the sync would make.")
+    writes = serializers.IntegerField(
+        help_text="Write calls the sync would make (creating or renaming the playlist included)."
+    )

@@ -52,6 +52,15 @@ def test_mistakes_are_shown_on_the_field_they_belong_to(admin_client, owner):
     assert not RuleSet.objects.exists()
 
 
+def test_a_name_of_only_spaces_is_refused_and_names_are_stripped(admin_client, owner):
+    blank = admin_client.post("/admin/rules/ruleset/add/", form(owner, name="   ", query="a"))
+    padded = admin_client.post("/admin/rules/ruleset/add/", form(owner, name=" Padded ", query="a"))
+
+    assert "name" in blank.context["adminform"].form.errors
+    assert padded.status_code == 302
+    assert list(RuleSet.objects.values_list("name", flat=True)) == ["Padded"]
+
+
 def test_the_change_page_previews_the_count_and_the_first_tracks(admin_client, owner):
     for title in ("Alpha", "Beta"):
         b.track(owner, title, artists=["Ann"])
@@ -83,7 +92,7 @@ def test_sync_now_queues_a_job_and_dry_run_reports_the_plan(
             url, {"action": "sync_now", "_selected_action": [ruleset.pk]}, follow=True
         )
 
-    assert "would make 1 write call(s) to a new playlist: 2 to add" in dry.content.decode()
+    assert "would make 2 write call(s) to a new playlist: 2 to add" in dry.content.decode()
     assert sandbox.stats.writes == 0
     run = SyncRun.objects.get()
     assert f"sync queued ({run.pk})" in now.content.decode()

@@ -106,6 +106,17 @@ def test_names_are_unique_per_owner(owner_api, stranger_api, owner):
     assert stranger_api.post("/api/rules/", body).status_code == 201
 
 
+def test_names_are_stripped_and_a_blank_one_is_refused(owner_api, owner):
+    made = owner_api.post("/api/rules/", {"name": "  Padded  ", "query": "a"})
+    assert made.status_code == 201 and made.json()["name"] == "Padded"
+
+    assert "name" in errors_of(owner_api.post("/api/rules/", {"name": "   ", "query": "a"}))
+    url = f"/api/rules/{made.json()['id']}/"
+    assert "name" in errors_of(owner_api.patch(url, {"name": "   "}))
+    assert "name" in errors_of(owner_api.post("/api/rules/", {"name": " Padded ", "query": "a"}))
+    assert list(RuleSet.objects.values_list("name", flat=True)) == ["Padded"]
+
+
 def test_a_playlist_of_the_owner_is_known_by_name_or_id(owner_api, owner, stranger):
     mine = b.playlist(owner, "Road Trip")
     theirs = b.playlist(stranger, "Road Trip 2")

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from library.models import Artist, Track, TrackArtist
-from rules.models import SyncRun
+from rules.models import RuleSet, SyncRun
 from spotify_auth.models import SpotifyAccount
 
 from .conftest import playlist_items, uris_of
@@ -23,7 +23,8 @@ def test_the_diff_before_a_first_sync_adds_everything(owner_api, connected, cata
 
     diff = owner_api.get(f"/api/rules/{ruleset.pk}/diff/").json()
 
-    assert (diff["exists"], diff["playlist_id"], diff["writes"]) == (False, None, 1)
+    # making the playlist, then one add
+    assert (diff["exists"], diff["playlist_id"], diff["writes"]) == (False, None, 2)
     assert [a["uri"] for a in diff["add"]] == uris_of(tracks)
     assert diff["add"][0]["track"] == {
         "id": tracks[0].pk,
@@ -56,6 +57,21 @@ def test_the_diff_shows_what_a_sync_would_change(
     ]
     assert [u["uri"] for u in diff["unchanged"]] == uris_of(tracks[1:3])
     assert diff["writes"] == 3
+
+
+def test_the_diff_counts_the_writes_the_sync_then_makes(
+    owner_api, sandbox, connected, catalog_tracks, rule, sync
+):
+    catalog_tracks(3)
+    ruleset = rule(target_playlist_name="First name")
+    url = f"/api/rules/{ruleset.pk}/diff/"
+
+    first = owner_api.get(url).json()["writes"]
+    assert first == sync(ruleset).writes == 2  # making the playlist, one add
+
+    RuleSet.objects.filter(pk=ruleset.pk).update(target_playlist_name="Second name")
+    renamed = owner_api.get(url).json()["writes"]
+    assert renamed == sync(ruleset).writes == 1  # the rename alone
 
 
 def test_a_diff_for_an_owner_who_must_reconnect_says_so(owner_api, connected, rule):

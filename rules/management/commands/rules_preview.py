@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from rules import services
 from rules.management.lookup import find_rule
@@ -14,9 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("--explain", action="store_true", help="say why each track is in")
 
     def handle(self, *args, **options) -> None:
+        if options["limit"] < 1:
+            raise CommandError(f"--limit must be 1 or more, not {options['limit']}")
         ruleset = find_rule(options["rule"], options["user"])
         preview = services.preview(ruleset)
-        count, tracks = preview.page(0, max(options["limit"], 0))
+        count, tracks = preview.page(0, options["limit"])
         self.stdout.write(f"“{ruleset.name}” selects {count} track(s)")
         why = preview.explain(tracks) if options["explain"] else {}
         for number, track in enumerate(tracks, 1):

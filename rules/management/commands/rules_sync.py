@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from rules import services
-from rules.management.lookup import find_rule
+from rules.management.lookup import find_rule, find_user
 from rules.models import RuleSet
 from spotify_auth.errors import RateLimited, ReconnectRequired, SpotifyApiError
 
@@ -25,7 +25,14 @@ class Command(BaseCommand):
         parser.add_argument("--queue", action="store_true", help="queue jobs instead of waiting")
 
     def handle(self, *args, **options) -> None:
+        if options["dry_run"] and options["queue"]:
+            raise CommandError("use --dry-run or --queue, not both: a dry run queues nothing")
         rules = self.chosen(options)
+        if not rules:
+            self.stdout.write(self.nothing(options))
+            return
+        if options["due"]:
+            rules = self.without_reconnect(rules, options["dry_run"])
         failed = 0
         for ruleset in rules:
             try:
@@ -43,13 +50,27 @@ class Command(BaseCommand):
             return [find_rule(word, options["user"]) for word in options["rules"]]
         if not (options["all"] or options["due"]):
             raise CommandError("name the rule sets to sync, or use --all or --due")
+        owner = find_user(options["user"]) if options["user"] else None
         if options["due"]:
             rules = services.due_rules(timezone.now())
         else:
             rules = list(RuleSet.objects.filter(enabled=True).select_related("owner"))
-        if options["user"]:
-            rules = [r for r in rules if r.owner.get_username() == options["user"]]
-        return rules
+        return [r for r in rules if owner is None or r.owner_id == owner.pk]
+
+    def nothing(self, options: dict) -> str:
+        whose = f" of {options['user']}" if options["user"] else ""
+        if options["due"]:
+            return f"nothing to sync: no enabled rule set{whose} is due for its auto-sync"
+        return f"nothing to sync: no rule set{whose} is enabled"
+
+    def without_reconnect(self, rules: list[RuleSet], dry_run: bool) -> list[RuleSet]:
+        """As auto-sync does: skip (and note on the rule) those whose owner must reconnect."""
+        ready, skipped = services.split_connected(rules)
+        if not dry_run:
+            services.note_skipped(skipped)
+        for ruleset in skipped:
+            self.stdout.write(f"“{ruleset.name}”: {services.RECONNECT}")
+        return ready
 
     def one(self, ruleset: RuleSet, options: dict) -> str:
         if options["dry_run"]:
