@@ -6,10 +6,27 @@ from django import forms
 from rules import services
 from rules.dsl import RuleValidationError
 from rules.models import RuleSet
+from trackflow import bounded_json
+
+
+class BoundedJSONField(forms.JSONField):
+    """JSON nested deeper than trackflow.bounded_json allows is a form error, not a 500."""
+
+    def to_python(self, value):
+        try:
+            return bounded_json.checked(super().to_python(value))
+        except (RecursionError, bounded_json.TooDeep):
+            raise forms.ValidationError(f"JSON {bounded_json.TOO_DEEP}") from None
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:  # shown again as typed
+            return forms.fields.InvalidJSONInput(data)
 
 
 class RuleSetForm(forms.ModelForm):
-    definition = forms.JSONField(
+    definition = BoundedJSONField(
         required=False,
         help_text='The JSON form, e.g. {"all": [{"contains": {"artist": "daft"}}]}.',
     )

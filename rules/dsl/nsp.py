@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from trackflow import bounded_json
+
 from .ast import Rule, child_path
 from .errors import RuleError, RuleValidationError
 from .parse import MAX_DEPTH, KnownPlaylist, parse_rule
@@ -124,12 +126,12 @@ class _Translator:
 def parse_nsp(text: str, known_playlist: KnownPlaylist | None = None) -> tuple[str | None, Rule]:
     """(playlist name, rule) from an `.nsp` file; RuleValidationError lists every problem."""
     try:
-        data = json.loads(strip_comments(text))
+        data = bounded_json.loads(strip_comments(text))
     except json.JSONDecodeError as exc:
         problem = f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         raise RuleValidationError([RuleError("", problem)]) from None
-    except RecursionError:
-        raise RuleValidationError([RuleError("", "nested too deeply")]) from None
+    except bounded_json.TooDeep as exc:
+        raise RuleValidationError([RuleError("", str(exc))]) from None
     if not isinstance(data, dict):
         raise RuleValidationError([RuleError("", "expected a JSON object")])
     translator, errors = _Translator(), []

@@ -52,6 +52,17 @@ def test_mistakes_are_shown_on_the_field_they_belong_to(admin_client, owner):
     assert not RuleSet.objects.exists()
 
 
+def test_json_nested_absurdly_deep_is_a_form_error(admin_client, owner):
+    response = admin_client.post(
+        "/admin/rules/ruleset/add/", form(owner, definition="[" * 5000 + "]" * 5000)
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["definition"] == ["JSON nested deeper than 100 levels"]
+    assert not RuleSet.objects.exists()
+
+
 def test_a_name_of_only_spaces_is_refused_and_names_are_stripped(admin_client, owner):
     blank = admin_client.post("/admin/rules/ruleset/add/", form(owner, name="   ", query="a"))
     padded = admin_client.post("/admin/rules/ruleset/add/", form(owner, name=" Padded ", query="a"))
