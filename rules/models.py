@@ -3,10 +3,13 @@
 import random
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from trackflow.jobs.models import ACTIVE_STATUSES, JobBase
+
+MAX_AUTO_SYNC = 525_600  # minutes: a year
 
 
 def new_seed() -> int:
@@ -52,7 +55,10 @@ class RuleSet(models.Model):
         default=True, help_text="Off: auto-sync and `rules_sync --all` leave it alone."
     )
     auto_sync = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Sync every this many minutes; empty: only by hand."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_AUTO_SYNC)],
+        help_text="Sync every this many minutes (at most a year); empty: only by hand.",
     )
     random_seed = models.PositiveIntegerField(
         default=new_seed, help_text="Fixes the order of `sort: random` until reshuffled."

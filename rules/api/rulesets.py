@@ -2,6 +2,7 @@
 
 import uuid
 
+import django_filters
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -14,9 +15,24 @@ from rest_framework.response import Response
 from rules import services
 from rules.api.errors import spotify_errors
 from rules.api.previews import preview_response
-from rules.api.serializers import DiffSerializer, RuleSetSerializer, SyncRunSerializer
+from rules.api.serializers import (
+    DiffSerializer,
+    PreviewOptionsSerializer,
+    RuleSetSerializer,
+    SyncRunSerializer,
+)
 from rules.models import RuleSet, SyncRun
 from rules.preview import note_count
+from trackflow.api.filters import BooleanFilter
+
+
+class RuleSetFilter(django_filters.FilterSet):
+    enabled = BooleanFilter()
+
+    class Meta:
+        model = RuleSet
+        fields: list[str] = []
+
 
 RULE_ID = OpenApiParameter("id", OpenApiTypes.INT, "path")
 RUN_ID = OpenApiParameter("run_id", OpenApiTypes.UUID, "path")
@@ -48,7 +64,7 @@ class RuleSetViewSet(viewsets.ModelViewSet):
     """Smart playlists: a rule over your library, kept in step with a Spotify playlist."""
 
     serializer_class = RuleSetSerializer
-    filterset_fields = ["enabled"]
+    filterset_class = RuleSetFilter
     ordering_fields = ["name", "created_at", "last_synced_at"]
     ordering = ["name", "id"]
 
@@ -63,10 +79,10 @@ class RuleSetViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["get"])
     def preview(self, request, pk=None):
         ruleset = self.get_object()
-        seed = request.query_params.get("seed")
-        found = services.preview(ruleset, int(seed) if seed and seed.isdigit() else None)
-        explain = request.query_params.get("explain") in ("1", "true")
-        response, count = preview_response(request, found, explain)
+        options = PreviewOptionsSerializer(data=request.query_params)
+        options.is_valid(raise_exception=True)
+        found = services.preview(ruleset, options.validated_data.get("seed"))
+        response, count = preview_response(request, found, options.validated_data["explain"])
         note_count(ruleset, count)
         return response
 

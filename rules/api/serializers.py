@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from rules import services
 from rules.dsl import RuleValidationError
-from rules.models import RuleSet, SyncRun
+from rules.models import MAX_AUTO_SYNC, RuleSet, SyncRun
 from trackflow.jobs.services import JOB_FIELDS
 
 
@@ -47,11 +47,17 @@ class ValidatedRuleSerializer(serializers.Serializer):
     )
 
 
-class PreviewInputSerializer(RuleInputSerializer):
+class PreviewOptionsSerializer(serializers.Serializer):
+    """How a preview is shown: the body of an ad-hoc preview, the query of a saved one's."""
+
     seed = serializers.IntegerField(
         required=False, min_value=1, max_value=2**31 - 1, help_text="Fixes `sort: random`."
     )
     explain = serializers.BooleanField(default=False, help_text="Say why each track is in.")
+
+
+class PreviewInputSerializer(RuleInputSerializer, PreviewOptionsSerializer):
+    pass
 
 
 class RuleSetSerializer(serializers.ModelSerializer):
@@ -61,7 +67,11 @@ class RuleSetSerializer(serializers.ModelSerializer):
     query = serializers.CharField(required=False, trim_whitespace=False, max_length=10_000)
     text = serializers.SerializerMethodField(help_text="The rule as text (null when unsayable).")
     auto_sync = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text="Minutes; null: by hand only."
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_AUTO_SYNC,
+        help_text="Minutes (at most 525,600, a year); null: by hand only.",
     )
 
     class Meta:

@@ -112,7 +112,7 @@ class _Parser:
             self.error(path, 'expected {"id": N} or {"name": "..."}')
             return None
         [(key, raw)] = body.items()
-        if key == "id" and isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
+        if key == "id" and isinstance(raw, int) and not isinstance(raw, bool) and 0 < raw < 2**63:
             ref = PlaylistRef(id=raw)
         elif key == "name" and isinstance(raw, str) and raw.strip() and len(raw) <= MAX_TEXT:
             ref = PlaylistRef(name=raw)

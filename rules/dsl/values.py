@@ -21,6 +21,7 @@ from .semantics import as_utc
 MAX_TEXT = 1000
 MAX_LIST = 1000
 MAX_DAYS = 100_000
+MAX_NUMBER = 10**15  # exact as a float too; a bigger one cannot be bound on SQLite
 
 
 class BadValue(ValueError):
@@ -41,10 +42,16 @@ def _text(raw: Any) -> str:
     return raw
 
 
+def _in_range(number: int | float) -> int | float:
+    if not -MAX_NUMBER <= number <= MAX_NUMBER:
+        raise BadValue(f"numbers in a rule are between -10^15 and 10^15, got {number:g}")
+    return number
+
+
 def _int(raw: Any, field: Field) -> int:
     if not _is_number(raw) or (isinstance(raw, float) and not raw.is_integer()):
         raise BadValue(f"expected a whole number, got {_describe(raw)}")
-    value = int(raw)
+    value = int(_in_range(raw))
     if field.bounds and not field.bounds[0] <= value <= field.bounds[1]:
         raise BadValue(f"{field.name} is between {field.bounds[0]} and {field.bounds[1]}")
     return value
@@ -53,7 +60,7 @@ def _int(raw: Any, field: Field) -> int:
 def _number(raw: Any) -> int | float:
     if not _is_number(raw):
         raise BadValue(f"expected a number, got {_describe(raw)}")
-    return raw
+    return _in_range(raw)
 
 
 def parse_when(raw: Any, type_: T) -> dt.date | dt.datetime:
@@ -84,8 +91,10 @@ def equality_scalar(raw: Any, field: Field) -> Scalar:
             raise BadValue(f"expected true or false, got {_describe(raw)}")
         return raw
     if t is T.DYNAMIC:
-        if isinstance(raw, bool) or _is_number(raw):
+        if isinstance(raw, bool):
             return raw
+        if _is_number(raw):
+            return _in_range(raw)
         if isinstance(raw, str):
             return _text(raw)
         raise BadValue(f"expected text, a number or true/false, got {_describe(raw)}")

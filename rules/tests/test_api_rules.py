@@ -206,3 +206,83 @@ def test_validate_answers_the_normalized_rule_or_the_errors(owner_api):
     }
     bad = owner_api.post("/api/rules/validate/", {"query": "year:abc"})
     assert list(errors_of(bad)) == ["query[0]"]
+
+
+HUGE = 10**30  # beyond any integer SQLite or PostgreSQL can bind
+
+
+@pytest.mark.parametrize(
+    ("definition", "path", "message"),
+    [
+        (
+            {"all": [{"gt": {"year": HUGE}}]},
+            "definition.all[0].gt.year",
+            "between -10^15 and 10^15",
+        ),
+        ({"all": [{"lt": {"audio.bpm": -1e308}}]}, "definition.all[0].lt.audio.bpm", "10^15"),
+        ({"all": [{"is": {"audio.key": 1e300}}]}, "definition.all[0].is.audio.key", "10^15"),
+        (
+            {"all": [{"inPlaylist": {"id": HUGE}}]},
+            "definition.all[0].inPlaylist.id",
+            "expected a positive whole number",
+        ),
+    ],
+)
+def test_numbers_beyond_what_a_database_binds_are_refused(owner_api, definition, path, message):
+    response = owner_api.post("/api/rules/validate/", {"definition": definition}, format="json")
+
+    assert response.status_code == 400, response.content
+    [error] = response.json()["errors"]
+    assert error["path"] == path and message in error["message"]
+
+
+def test_the_text_form_refuses_huge_numbers_too(owner_api):
+    response = owner_api.post(
+        "/api/rules/preview/", {"query": "year:>99999999999999999999999999"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "between -10^15 and 10^15" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [(HUGE, "less than or equal to 525600"), (0, "greater than or equal to 1")],
+)
+def test_auto_sync_is_between_a_minute_and_a_year(owner_api, value, message):
+    response = owner_api.post(
+        "/api/rules/", {"name": "r", "definition": {"all": []}, "auto_sync": value}, format="json"
+    )
+
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["path"] == "auto_sync" and message in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("query", "path"),
+    [
+        ("seed=0", "seed"),
+        (f"seed={HUGE}", "seed"),
+        ("seed=abc", "seed"),
+        ("explain=maybe", "explain"),
+    ],
+)
+def test_a_saved_rules_preview_checks_its_parameters(owner, owner_api, query, path):
+    rule = RuleSet.objects.create(owner=owner, name="r", definition={"all": []})
+
+    response = owner_api.get(f"/api/rules/{rule.pk}/preview/?{query}")
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["path"] == path
+
+
+def test_the_enabled_filter_reads_booleans_strictly(owner, owner_api):
+    RuleSet.objects.create(owner=owner, name="on", definition={"all": []})
+    RuleSet.objects.create(owner=owner, name="off", definition={"all": []}, enabled=False)
+
+    off = owner_api.get("/api/rules/?enabled=0").json()["results"]
+    bad = owner_api.get("/api/rules/?enabled=maybe")
+
+    assert [rule["name"] for rule in off] == ["off"]
+    assert bad.status_code == 400 and bad.json()["errors"][0]["path"] == "enabled"
