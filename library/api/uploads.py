@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from library.api.querysets import shaped_tracks
 from library.api.serializers import TrackDetailSerializer, UploadSerializer
@@ -39,10 +39,17 @@ class CappedUploadHandler(TemporaryFileUploadHandler):
         413: OpenApiResponse(description="larger than UPLOAD_MAX_BYTES"),
     },
 )
-class UploadView(APIView):
+class UploadView(GenericAPIView):
     """Upload MP3, FLAC, Ogg Vorbis, Opus, M4A or WAV; the track gets source=upload."""
 
     parser_classes = [MultiPartParser]
+    serializer_class = UploadSerializer  # the browsable API's form: a file input
+
+    def initialize_request(self, request, *args, **kwargs):
+        # Before authentication: signed in by session, its CSRF check reads the form, and
+        # Django takes upload handlers only before the body is first read.
+        request.upload_handlers = [CappedUploadHandler(request)]
+        return super().initialize_request(request, *args, **kwargs)
 
     def post(self, request):
         if (
@@ -50,7 +57,6 @@ class UploadView(APIView):
             > settings.UPLOAD_MAX_BYTES + MULTIPART_SLACK
         ):
             return _too_large()
-        request._request.upload_handlers = [CappedUploadHandler(request._request)]
         serializer = UploadSerializer(data=request.data)
         if getattr(request._request, "upload_too_large", False):
             return _too_large()

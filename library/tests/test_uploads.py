@@ -1,5 +1,6 @@
 """POST /api/tracks/upload/ with real audio files made by the test."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,32 @@ def test_a_request_without_a_file_is_a_400(owner_api):
 
 def test_uploading_needs_a_login(api):
     assert upload(api, make_audio("wav", 0.2)).status_code in (401, 403)
+
+
+def test_a_browser_signed_in_by_session_can_upload(owner, settings):
+    # a session's CSRF check reads the form before the view runs (the API docs' "Try it
+    # out" and the browsable API's form post this way)
+    from rest_framework.test import APIClient
+
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(owner)
+    browser.cookies["csrftoken"] = token = "k" * 32
+    data = make_audio("wav", 0.2, title="From the browser")
+
+    response = browser.post(
+        "/api/tracks/upload/",
+        {"file": SimpleUploadedFile("song.wav", data), "csrfmiddlewaretoken": token},
+        format="multipart",
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["title"] == "From the browser"
+
+
+def test_the_browsable_upload_page_has_a_file_input(owner, client):
+    client.force_login(owner)
+
+    page = client.get("/api/tracks/upload/", HTTP_ACCEPT="text/html").content.decode()
+
+    assert re.search(r'<form action="/api/tracks/upload/" method="POST" enctype="multipart', page)
+    assert re.search(r'<input name="file"\s+type="file"', page)
