@@ -14,7 +14,7 @@ from spotipy.cache_handler import CacheHandler
 from spotipy.oauth2 import SpotifyOAuth, SpotifyOauthError
 
 from . import crypto
-from .errors import ReconnectRequired
+from .errors import ReconnectRequired, unreachable
 from .models import SpotifyAccount
 
 # Reading the library and writing playlists; user-read-private gives /me its display name.
@@ -105,6 +105,8 @@ class AccountAuth(SpotifyAuth):
                 try:
                     self.refresh_count += 1
                     return self.refresh_access_token(current["refresh_token"])
+                except requests.RequestException as exc:
+                    raise unreachable("POST", self.OAUTH_TOKEN_URL, exc) from None
                 except SpotifyOauthError as exc:
                     if exc.error != "invalid_grant":
                         raise
@@ -126,7 +128,10 @@ def readable_tokens(account: SpotifyAccount) -> dict:
 
 
 def mark_needs_reconnect(account_id: int, reason: str) -> None:
-    SpotifyAccount.objects.filter(pk=account_id).update(
+    """Mark a connected account; one marked already keeps its first reason (a revoked account
+    must reconnect even after its tokens open again, see services.rotate_tokens)."""
+    connected = SpotifyAccount.objects.filter(pk=account_id, status=SpotifyAccount.Status.CONNECTED)
+    connected.update(
         status=SpotifyAccount.Status.NEEDS_RECONNECT,
         status_reason=reason[:300],
         updated_at=timezone.now(),

@@ -17,10 +17,10 @@ import requests
 import spotipy
 from django.conf import settings
 from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
+from urllib3.exceptions import NewConnectionError
 
 from .auth import AccountAuth
-from .errors import RateLimited, ReconnectRequired, SpotifyApiError
+from .errors import RateLimited, ReconnectRequired, SpotifyApiError, causes, unreachable
 from .models import SpotifyAccount
 from .prefetch import NeedsRefresh, has_more, prefetched
 
@@ -55,20 +55,10 @@ def for_user(user) -> "TrackFlowSpotify":
 
 
 def make_session() -> requests.Session:
-    """Connection pooling; urllib3 retries failed connects only, never statuses (no sleeps)."""
-    retry = Retry(
-        total=2,
-        connect=2,
-        read=0,
-        status=0,
-        other=0,
-        redirect=3,
-        status_forcelist=(),
-        respect_retry_after_header=False,
-        backoff_factor=0.2,
-    )
+    """Connection pooling, and no retries in urllib3 (it would log a warning for each):
+    TrackFlowSpotify retries failed connections itself, with its backoff."""
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
+    adapter = HTTPAdapter(max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -113,8 +103,10 @@ class TrackFlowSpotify(spotipy.Spotify):
             try:
                 response = self._send(method, url, params, body, token)
             except (requests.ConnectionError, requests.Timeout) as exc:
-                if method != "GET" or tries["server"] >= settings.SPOTIFY_SERVER_RETRIES:
-                    raise SpotifyApiError(method, _path(url), 599, _describe(exc)) from None
+                # a request that never left is safe to send again; a sent one only if a read
+                repeatable = method == "GET" or _never_sent(exc)
+                if not repeatable or tries["server"] >= settings.SPOTIFY_SERVER_RETRIES:
+                    raise unreachable(method, url, exc) from None
                 tries["server"] += 1
                 self.sleep(_backoff(tries["server"]))
                 continue
@@ -292,5 +284,7 @@ def _path(url: str) -> str:
     return urlsplit(url).path
 
 
-def _describe(exc: Exception) -> str:
-    return f"{type(exc).__name__} talking to Spotify"
+def _never_sent(exc: requests.RequestException) -> bool:
+    return isinstance(exc, requests.ConnectTimeout) or any(
+        isinstance(cause, NewConnectionError) for cause in causes(exc)
+    )

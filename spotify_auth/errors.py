@@ -1,11 +1,15 @@
 """What the Spotify client raises; jobs map them through trackflow.jobs.services.run."""
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
+import requests
+from django.conf import settings
 from django.utils import timezone
 from spotipy.exceptions import SpotifyException
 
-from trackflow.jobs.services import PermanentFailure, RetryLater
+from trackflow.jobs.services import ExpectedFailure, PermanentFailure, RetryLater
 
 
 class ReconnectRequired(PermanentFailure):
@@ -38,7 +42,7 @@ def _span(seconds: int) -> str:
     return f"in {minutes} min {seconds} s" if minutes else f"in {seconds} s"
 
 
-class SpotifyApiError(SpotifyException):
+class SpotifyApiError(SpotifyException, ExpectedFailure):
     """An error answer from the Web API, after any retries; says what was asked and why."""
 
     def __init__(
@@ -49,3 +53,42 @@ class SpotifyApiError(SpotifyException):
 
     def __str__(self) -> str:
         return f"Spotify answered {self.http_status} to {self.method} {self.path}: {self.msg}"
+
+
+class SpotifyUnreachable(SpotifyApiError):
+    """No answer at all, after any retries: the connection failed or timed out."""
+
+    def __init__(self, method: str, origin: str, path: str, reason: str):
+        super().__init__(method, path, None, reason)
+        self.origin = origin
+
+    def __str__(self) -> str:
+        return f"could not reach Spotify at {self.origin}: {self.msg}"
+
+
+def unreachable(method: str, url: str, exc: requests.RequestException) -> SpotifyUnreachable:
+    """What a failed connection to `url` raises: where, and why in a few words."""
+    parts = urlsplit(url)
+    return SpotifyUnreachable(method, f"{parts.scheme}://{parts.netloc}", parts.path, _why(exc))
+
+
+def _why(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.ReadTimeout):
+        return f"no answer within {settings.SPOTIFY_REQUEST_TIMEOUT} s"
+    if isinstance(exc, requests.Timeout):
+        return "connecting timed out"
+    cause = list(causes(exc))[-1]  # the socket's own error: "Connection refused"
+    text = (getattr(cause, "strerror", None) or str(cause) or type(cause).__name__).strip()
+    return text[:1].lower() + text[1:200]
+
+
+def causes(exc: BaseException | None) -> Iterator[BaseException]:
+    """`exc` and what it wraps: requests' error, urllib3's, then the socket's."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        wrapped = (exc.args[0] if exc.args else None, getattr(exc, "reason", None))
+        exc = next((e for e in wrapped if isinstance(e, BaseException)), None) or (
+            exc.__cause__ or exc.__context__
+        )

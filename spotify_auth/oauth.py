@@ -47,13 +47,17 @@ def start(session) -> str:
     return SpotifyAuth(MemoryCacheHandler()).get_authorize_url(state=state)
 
 
-def check_state(session, received: str | None) -> None:
-    """Spend the session's state; it must equal the one Spotify sent back."""
+def check_state(
+    session, received: str | None, start_again: str = "start again from “Connect Spotify”"
+) -> None:
+    """Spend the session's state; it must equal the one Spotify sent back.
+
+    `start_again` tells the person how, where they are (the page, or a command)."""
     expected = session.pop(STATE_KEY, None)
     if not expected or not received or not secrets.compare_digest(expected, received):
         raise OAuthFailed(
             "This sign-in link is stale or was opened in another browser, so it was refused. "
-            "Nothing was stored: start again from “Connect Spotify”."
+            f"Nothing was stored: {start_again}."
         )
 
 

@@ -1,5 +1,7 @@
 """Account-level services: disconnect, describe, and re-encrypt tokens after a key change."""
 
+from typing import NamedTuple
+
 from django.db import transaction
 
 from library.models import Playlist
@@ -38,9 +40,20 @@ def disconnect(user) -> bool:
     return SpotifyAccount.objects.filter(user=user).delete()[0] > 0
 
 
-def rotate_tokens() -> tuple[int, int]:
-    """Re-encrypt every account's tokens with the first key; returns (rotated, unreadable)."""
-    rotated = lost = 0
+class Rotation(NamedTuple):
+    rotated: int  # accounts whose tokens are now under the first key
+    reconnected: int  # of those, accounts marked for unreadable tokens and connected again
+    lost: int  # accounts whose tokens no configured key opens
+
+
+def rotate_tokens() -> Rotation:
+    """Re-encrypt every account's tokens with the first key.
+
+    An account marked 'needs reconnect' only because no key opened its tokens is connected
+    again once one does (the old key is back in the list); one marked for another reason
+    (Spotify revoked access) stays marked: only a new sign-in mends that.
+    """
+    rotated = reconnected = lost = 0
     for pk in SpotifyAccount.objects.values_list("pk", flat=True):
         with transaction.atomic():
             account = SpotifyAccount.objects.select_for_update().get(pk=pk)
@@ -50,11 +63,24 @@ def rotate_tokens() -> tuple[int, int]:
             except crypto.UndecryptableToken:
                 lost += 1
             else:
-                account.save(update_fields=["access_token_encrypted", "refresh_token_encrypted"])
+                fields = ["access_token_encrypted", "refresh_token_encrypted"]
+                if _lost_only_its_key(account):
+                    account.status, account.status_reason = SpotifyAccount.Status.CONNECTED, ""
+                    fields += ["status", "status_reason", "updated_at"]
+                    reconnected += 1
+                account.save(update_fields=fields)
                 rotated += 1
                 continue
         mark_needs_reconnect(pk, UNDECRYPTABLE)
-    return rotated, lost
+    return Rotation(rotated, reconnected, lost)
+
+
+def _lost_only_its_key(account: SpotifyAccount) -> bool:
+    # the reason is the one auth.py records when no key opens the tokens, word for word
+    return (
+        account.status == SpotifyAccount.Status.NEEDS_RECONNECT
+        and account.status_reason == UNDECRYPTABLE[:300]
+    )
 
 
 def live_playlists(user, offset: int, limit: int) -> tuple[int, list[dict]]:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from library.models import Playlist
+from trackflow.jobs.services import PermanentFailure
 
 from ..client import ITEM_FIELDS
 from ..errors import SpotifyApiError
@@ -68,7 +69,8 @@ def import_playlist(job: ImportJob, client) -> str:
         except SpotifyApiError as exc:
             if exc.http_status != 404:
                 raise
-            writes.remove_playlist(job.owner_id, spotify_id)
+            if not writes.remove_playlist(job.owner_id, spotify_id):  # never here either
+                raise PermanentFailure(f"no playlist {spotify_id} on Spotify") from None
             return f"playlist {spotify_id} no longer exists on Spotify; removed here"
         fields = {spotify_id: writes.playlist_fields(meta)}
         playlist = writes.upsert_playlists(job.owner_id, fields)[spotify_id]

@@ -28,9 +28,17 @@ def queue(user, sources: list[str], force: bool = False) -> list[ImportJob]:
 
 def run_now(user, sources: list[str], force: bool = False) -> list[ImportJob]:
     """The same jobs, run in this process (claimed and recorded as a worker would), the
-    playlist jobs that `all-playlists` spawns included; returns them all, finished."""
+    playlist jobs that `all-playlists` spawns included; returns them all, finished.
+
+    A job already pending runs now too, even one waiting out the backoff of a failed
+    attempt: the person at the command asked for it now."""
     _check_connected(user)
-    pending = [writes.create_job(user.pk, s, force)[0] for s in dict.fromkeys(sources)]
+    pending = []
+    for source in dict.fromkeys(sources):
+        job, created = writes.create_job(user.pk, source, force)
+        if not created:
+            writes.due_now(job, force)
+        pending.append(job)
     finished = []
     while pending:
         job, spawned = pending.pop(0), []

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from library.models import Playlist, PlaylistEntry, SavedTrack
 from library.services.bulk import insert_rows
-from trackflow.jobs.models import ACTIVE_STATUSES
+from trackflow.jobs.models import ACTIVE_STATUSES, JobStatus
 
 from ..models import ImportJob
 
@@ -179,3 +179,11 @@ def create_job(
         if active is None:
             raise
         return active, False
+
+
+def due_now(job: ImportJob, force: bool = False) -> bool:
+    """Let a pending job be claimed at once (and re-read everything, with `force`)."""
+    fields: dict = {"run_after": timezone.now()}
+    if force:
+        fields["force"] = True
+    return ImportJob.objects.filter(pk=job.pk, status=JobStatus.PENDING).update(**fields) == 1

@@ -18,7 +18,15 @@ No Django and nothing outside the standard library at run time.
 """
 
 from .app import SandboxApp, create_app
-from .server import running, serve_forever, start
+from .server import CannotServe, running, serve_forever, start
 from .tokens import ALL_SCOPES
 
-__all__ = ["ALL_SCOPES", "SandboxApp", "create_app", "running", "serve_forever", "start"]
+__all__ = [
+    "ALL_SCOPES",
+    "CannotServe",
+    "SandboxApp",
+    "create_app",
+    "running",
+    "serve_forever",
+    "start",
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .app import create_app
-from .server import serve_forever
+from .server import CannotServe, serve_forever
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -33,7 +33,10 @@ def main(argv: list[str] | None = None) -> None:
         rotate_refresh_tokens=args.rotate_refresh_tokens,
         token_ttl=args.token_ttl,
     )
-    serve_forever(args.host, args.port, app)
+    try:
+        serve_forever(args.host, args.port, app)
+    except CannotServe as exc:
+        parser.exit(1, f"{parser.prog}: {exc}\n")
 
 
 if __name__ == "__main__":

@@ -61,22 +61,38 @@ def running(app: SandboxApp | Callable | None = None, host: str = "127.0.0.1") -
         stop()
 
 
+class CannotServe(Exception):
+    """The address cannot be listened on (taken, not this machine's, out of range)."""
+
+
 def serve_forever(
     host: str = "127.0.0.1",
     port: int = 8888,
     app: SandboxApp | None = None,
     out: TextIO = sys.stdout,
 ) -> None:
-    """Serve in the foreground until interrupted, after printing where to point TrackFlow."""
+    """Serve in the foreground until interrupted, after printing where to point TrackFlow.
+
+    Raises CannotServe, with the reason in words, when the address cannot be listened on.
+    """
     app = app or create_app()
-    server = make_server(host, port, app, ThreadingWSGIServer, QuietHandler)
+    try:
+        server = make_server(host, port, app, ThreadingWSGIServer, QuietHandler)
+    except (OSError, OverflowError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise CannotServe(f"cannot listen on {host}:{port}: {reason}") from None
     base = f"http://{host}:{server.server_port}"
     client_id, client_secret = app.options.clients[0]
     print(f"Spotify sandbox on {base} (users: {', '.join(app.users)})", file=out)
     print(f"  SPOTIFY_API_URL={base}/v1", file=out)
     print(f"  SPOTIFY_ACCOUNTS_URL={base}/accounts", file=out)
     print(f"  SPOTIFY_CLIENT_ID={client_id} SPOTIFY_CLIENT_SECRET={client_secret}", file=out)
-    print(f"  DOWNLOAD_URL_TEMPLATE={base}/audio/{{spotify_id}}.wav", file=out, flush=True)
+    # the client id turns TrackFlow's sandbox mode off, and with it the http download default
+    print(
+        f"  DOWNLOAD_BACKEND=http DOWNLOAD_URL_TEMPLATE={base}/audio/{{spotify_id}}.wav",
+        file=out,
+        flush=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -1,12 +1,17 @@
-"""Rate limits and server errors: short waits in place, long ones as RateLimited, 5xx retried."""
+"""Rate limits, server errors and failed connections: short waits in place, long ones as
+RateLimited, 5xx and refused connections retried, then named."""
 
+import logging
+import socket
 import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from spotify_auth.errors import RateLimited, SpotifyApiError
+from spotify_auth.client import for_user
+from spotify_auth.errors import RateLimited, SpotifyApiError, SpotifyUnreachable
+from spotify_auth.models import SpotifyAccount
 from trackflow.jobs.services import RetryLater
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +93,48 @@ def test_a_403_is_raised_without_retries(spotify, sandbox):
 
     assert caught.value.http_status == 403
     assert sandbox.stats.total == 1
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_refused_connection_is_retried_then_named(account, settings, caplog):
+    port = _closed_port()
+    settings.SPOTIFY_API_URL = f"http://127.0.0.1:{port}/v1"
+    spotify = for_user(account.user)
+
+    with pytest.raises(SpotifyUnreachable) as caught:
+        spotify.current_user()
+
+    assert (
+        str(caught.value)
+        == f"could not reach Spotify at http://127.0.0.1:{port}: connection refused"
+    )
+    assert spotify.calls["GET"] == 4  # the first try and SPOTIFY_SERVER_RETRIES more
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []  # urllib3's
+
+
+def test_a_write_that_never_left_is_tried_again(account, settings):
+    settings.SPOTIFY_API_URL = f"http://127.0.0.1:{_closed_port()}/v1"
+    spotify = for_user(account.user)
+
+    with pytest.raises(SpotifyUnreachable):
+        spotify.create_playlist("never sent")
+
+    assert spotify.calls["POST"] == 4  # nothing reached Spotify: safe to send again
+
+
+def test_a_refresh_that_cannot_reach_spotify_says_so(account, settings):
+    SpotifyAccount.objects.filter(pk=account.pk).update(expires_at=timezone.now())
+    port = _closed_port()
+    settings.SPOTIFY_ACCOUNTS_URL = f"http://127.0.0.1:{port}/accounts"
+    spotify = for_user(account.user)
+
+    with pytest.raises(SpotifyUnreachable, match=f"at http://127.0.0.1:{port}: connection refused"):
+        spotify.current_user()
+
+    account.refresh_from_db()
+    assert account.status == SpotifyAccount.Status.CONNECTED  # nothing to reconnect

@@ -1,5 +1,6 @@
 """Imports under trouble: failed pages resume, rate limits reschedule, tokens expire or die."""
 
+import socket
 import time
 from datetime import timedelta
 
@@ -135,3 +136,21 @@ def test_a_cancelled_import_stops_at_the_next_page(account, sandbox, import_now)
     assert job.message == "cancelled"
     # cancelled at the second page's report, before its batch was stored
     assert not SavedTrack.objects.filter(user=account.user).exists()
+
+
+def test_an_unreachable_spotify_is_one_warning_in_the_worker_log(
+    account, settings, import_now, caplog
+):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.SPOTIFY_API_URL = f"http://127.0.0.1:{port}/v1"
+
+    [job] = import_now(account.user, ["liked"])
+
+    assert job.status == "pending"  # tried again later
+    error = f"could not reach Spotify at http://127.0.0.1:{port}: connection refused"
+    assert job.error == error
+    logged = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records]
+    problems = [entry for entry in logged if entry[0] != "INFO"]  # django-q's own lines
+    assert problems == [("WARNING", f"import {job.pk}: pending: {error}", None)]  # no trace

@@ -4,6 +4,7 @@ import contextlib
 import functools
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -13,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, F, Value
 from django.utils import timezone
 from django_q.models import Schedule
+from django_q.signals import post_execute_in_worker, pre_execute
 from django_q.tasks import async_task, schedule
 
 from .models import JobBase, JobStatus
@@ -21,6 +23,23 @@ logger = logging.getLogger(__name__)
 
 J = TypeVar("J", bound=JobBase)
 
+# True while a django-q2 worker runs a task. There the log is where an operator learns why a
+# job failed; a command running a job in the foreground prints the outcome itself.
+_in_worker: ContextVar[bool] = ContextVar("trackflow_jobs_in_worker", default=False)
+
+
+def _worker_starts(**kwargs) -> None:
+    _in_worker.set(True)
+
+
+def _worker_ends(**kwargs) -> None:
+    _in_worker.set(False)
+
+
+# Connected on import: every task module imports this one before django-q2 runs its task.
+pre_execute.connect(_worker_starts, dispatch_uid="trackflow.jobs.worker_starts")
+post_execute_in_worker.connect(_worker_ends, dispatch_uid="trackflow.jobs.worker_ends")
+
 
 class JobCancelled(Exception):
     """Raised inside a running job when the user cancelled it."""
@@ -28,6 +47,11 @@ class JobCancelled(Exception):
 
 class PermanentFailure(Exception):
     """A failure that another attempt cannot mend (bad input, revoked access)."""
+
+
+class ExpectedFailure(Exception):
+    """A failure the code foresaw, not a bug (a remote service erred or was out of reach):
+    retried like any other, but logged as one line, without a traceback."""
 
 
 class Conflict(Exception):
@@ -221,7 +245,8 @@ def fail(job: JobBase, error: str, *, retry: bool = True) -> str:
     job.refresh_from_db(fields=["attempts", "max_attempts"])
     if retry and job.attempts < job.max_attempts:
         when = now + backoff_delay(job.attempts)
-        note = f"attempt {job.attempts} of {job.max_attempts} failed; retrying at {when:%H:%M:%S}"
+        at = timezone.localtime(when)
+        note = f"attempt {job.attempts} of {job.max_attempts} failed; retrying at {at:%H:%M:%S}"
         if _finish(job, status=JobStatus.PENDING, run_after=when, error=error, message=note):
             enqueue(job)
             return JobStatus.PENDING
@@ -354,13 +379,23 @@ def run(model: type[J], pk, work: Callable[[J], str]) -> str:
         return f"{model.kind} {pk}: {exc}"
     except PermanentFailure as exc:
         fail(job, str(exc), retry=False)
-        return f"{model.kind} {pk}: failed: {exc}"
+        return _logged_in_worker(f"{model.kind} {pk}: failed: {exc}")
+    except ExpectedFailure as exc:
+        status = fail(job, describe(exc))
+        return _logged_in_worker(f"{model.kind} {pk}: {status}: {describe(exc)}")
     except Exception as exc:
         logger.exception("%s %s failed", model.kind, pk)
         status = fail(job, describe(exc))
         return f"{model.kind} {pk}: {status}: {describe(exc)}"
     complete(job, summary)
     return f"{model.kind} {pk}: {summary}"
+
+
+def _logged_in_worker(outcome: str) -> str:
+    """The outcome of a failed job, logged as a warning when a worker ran it."""
+    if _in_worker.get():
+        logger.warning("%s", outcome)
+    return outcome
 
 
 def describe(exc: BaseException) -> str:

@@ -7,10 +7,12 @@ from datetime import timedelta
 import pytest
 from django.db import close_old_connections
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from spotify_auth.models import ImportJob
 from trackflow.jobs import services
 from trackflow.jobs.models import JobStatus
+from trackflow.tests import tasks
 
 _sources = itertools.count()
 
@@ -122,6 +124,55 @@ def test_retry_later_does_not_spend_an_attempt(owner):
     job.refresh_from_db()
     assert (job.status, job.attempts, job.run_after) == (JobStatus.PENDING, 0, when)
     assert job.message == "Spotify asks to wait; resuming at 14:00"
+
+
+def _job_logs(caplog) -> list[tuple[str, str, bool]]:
+    return [
+        (r.levelname, r.getMessage(), r.exc_info is not None)
+        for r in caplog.records
+        if r.name == "trackflow.jobs.services"
+    ]
+
+
+@pytest.mark.django_db
+def test_a_worker_logs_an_expected_failure_in_one_line_and_retries_it(owner, caplog):
+    job = make_job(owner)
+
+    async_task("trackflow.tests.tasks.run_failing_job", str(job.pk), True)
+
+    job.refresh_from_db()
+    assert (job.status, job.error, job.attempts) == (JobStatus.PENDING, "the service is down", 1)
+    assert _job_logs(caplog) == [
+        ("WARNING", f"import {job.pk}: pending: the service is down", False)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_job_run_in_the_foreground_leaves_expected_failures_to_its_caller(owner, caplog):
+    job, earlier = make_job(owner), make_job(owner)
+    async_task("trackflow.tests.tasks.run_failing_job", str(earlier.pk), True)  # a worker's
+
+    outcome = tasks.run_failing_job(str(job.pk), expected=True)
+
+    assert outcome == f"import {job.pk}: pending: the service is down"
+    assert [message for _, message, _ in _job_logs(caplog)] == [
+        f"import {earlier.pk}: pending: the service is down"  # the worker's only
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("in_worker", [True, False])
+def test_an_unexpected_exception_is_logged_with_its_traceback(owner, caplog, in_worker):
+    job = make_job(owner)
+
+    if in_worker:
+        async_task("trackflow.tests.tasks.run_failing_job", str(job.pk), False)
+    else:
+        tasks.run_failing_job(str(job.pk), expected=False)
+
+    assert _job_logs(caplog) == [("ERROR", f"import {job.pk} failed", True)]
+    job.refresh_from_db()
+    assert (job.status, job.error) == (JobStatus.PENDING, "a bug")
 
 
 @pytest.mark.django_db

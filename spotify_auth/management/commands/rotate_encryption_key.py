@@ -17,8 +17,13 @@ class Command(BaseCommand):
         if generate:
             self.stdout.write(crypto.generate_key())
             return
-        rotated, lost = rotate_tokens()
+        rotated, reconnected, lost = rotate_tokens()
         self.stdout.write(f"Re-encrypted the tokens of {rotated} Spotify accounts.")
+        if reconnected:
+            self.stdout.write(
+                f"{reconnected} accounts marked 'needs reconnect' for unreadable tokens are "
+                "connected again."
+            )
         if lost:
             raise CommandError(
                 f"{lost} accounts had tokens no configured key opens; they are marked "

@@ -38,13 +38,13 @@ class Command(BaseCommand):
         except ReconnectRequired as exc:
             raise CommandError(f"{exc} (manage.py spotify_login --user {user})") from None
         for job in jobs:
-            self.stdout.write(f"{job.source}: {job.status}: {job.error or job.message}")
+            self.stdout.write(f"{job.source}: {job.status}: {_outcome(job)}")
         unfinished = [job for job in jobs if job.status != JobStatus.COMPLETED]
         if unfinished:
             first = unfinished[0]
             raise CommandError(
                 f"{len(unfinished)} of {len(jobs)} imports did not finish; {first.source}: "
-                f"{first.error or first.message}"
+                f"{_outcome(first)}"
             )
 
     def _run(self, owner, sources: list[str], force: bool):
@@ -64,6 +64,13 @@ class Command(BaseCommand):
             watching.reset(token)
             for bar in bars.values():
                 bar.close()
+
+
+def _outcome(job) -> str:
+    """Why a job stopped; for one put back, when it runs again (the message says)."""
+    if job.status == JobStatus.PENDING and job.error and job.message:
+        return f"{job.error} ({job.message})"
+    return job.error or job.message
 
 
 def _sources(options: dict) -> list[str]:

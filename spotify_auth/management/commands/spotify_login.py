@@ -31,11 +31,17 @@ class Command(BaseCommand):
             "   Paste the full address from its address bar here, then press Enter:"
         )
         pasted = sys.stdin.readline().strip()
+        again = f"run manage.py spotify_login --user {user} again"
         if not pasted:
-            raise CommandError("no address pasted; nothing was stored")
+            raise CommandError(f"no address pasted; nothing was stored: {again}")
         params = dict(parse_qsl(urlsplit(pasted).query))
+        if not params.keys() & {"state", "code", "error"}:
+            raise CommandError(
+                "that is not the address the browser was sent back to (it carries no code "
+                f"from Spotify); nothing was stored: {again}"
+            )
         try:
-            oauth.check_state(session, params.get("state"))
+            oauth.check_state(session, params.get("state"), start_again=again)
             account = oauth.finish(owner, params)
         except oauth.OAuthFailed as exc:
             raise CommandError(str(exc)) from None

@@ -1,6 +1,6 @@
-from django.core.management import BaseCommand
+from django.core.management import BaseCommand, CommandError
 
-from spotify_auth.sandbox import create_app, serve_forever
+from spotify_auth.sandbox import CannotServe, create_app, serve_forever
 
 
 class Command(BaseCommand):
@@ -18,11 +18,21 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, host: str, port: int, tracks: int, playlists: int, **options):
+        if not 0 <= port <= 65535:
+            raise CommandError(f"--port must be 0 to 65535 (0: any free port), not {port}")
+        sizes = {"--tracks": tracks, "--playlists": playlists}
+        sizes["--playlist-size"] = options["playlist_size"]
+        for flag, size in sizes.items():
+            if size < 0:
+                raise CommandError(f"{flag} must be 0 or more, not {size}")
         app = create_app(
             seed=options["seed"],
             liked=tracks,
             playlists=playlists,
             playlist_size=options["playlist_size"],
         )
-        # the plain stream: serve_forever prints whole lines itself
-        serve_forever(host, port, app, out=getattr(self.stdout, "_out", self.stdout))
+        try:
+            # the plain stream: serve_forever prints whole lines itself
+            serve_forever(host, port, app, out=getattr(self.stdout, "_out", self.stdout))
+        except CannotServe as exc:
+            raise CommandError(str(exc)) from None
