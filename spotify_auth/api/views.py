@@ -18,6 +18,9 @@ from .serializers import (
 )
 
 
+MAX_OFFSET = 100_000  # the Web API's limit on `offset` for GET /me/playlists
+
+
 def spotify_trouble(exc: Exception) -> Response:
     """What the API answers when Spotify cannot be asked right now."""
     if isinstance(exc, ReconnectRequired):
@@ -51,14 +54,26 @@ class PlaylistsView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
-        responses=SpotifyPlaylistSerializer(many=True),
+        responses=inline_serializer(
+            "SpotifyPlaylistPage",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": SpotifyPlaylistSerializer(many=True),
+            },
+        ),
     )
     def get(self, request):
         page, size = _page_args(request)
+        if (page - 1) * size > MAX_OFFSET:  # Spotify refuses to list from further on
+            return Response({"detail": "Invalid page."}, status=status.HTTP_404_NOT_FOUND)
         try:
             total, rows = services.live_playlists(request.user, (page - 1) * size, size)
         except (ReconnectRequired, RateLimited, SpotifyApiError) as exc:
             return spotify_trouble(exc)
+        if page > 1 and not rows:  # past the end, as every other list answers
+            return Response({"detail": "Invalid page."}, status=status.HTTP_404_NOT_FOUND)
         url = request.build_absolute_uri()
         return Response(
             {

@@ -69,6 +69,15 @@ def test_playlists_are_listed_live_and_paginated(account, owner_api, sandbox):
     assert sandbox.stats.count("GET", "/v1/me/playlists") == 1
 
 
+@pytest.mark.parametrize("page", [4, 99_999])
+def test_a_page_past_the_end_is_a_404_without_asking_too_far(account, owner_api, sandbox, page):
+    # 7 playlists: page 4 of 3 is past the end; page 99,999 is past Spotify's offset limit
+    answer = owner_api.get(PLAYLISTS, {"page_size": 3, "page": page})
+
+    assert (answer.status_code, answer.json()) == (404, {"detail": "Invalid page."})
+    assert sandbox.stats.count("GET", "/v1/me/playlists") == (1 if page == 4 else 0)
+
+
 def test_the_followed_playlist_is_flagged_unreadable(account, owner_api, sandbox):
     rows = owner_api.get(PLAYLISTS).json()["results"]
 

@@ -32,6 +32,17 @@ class JobSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+class JobFilterSerializer(serializers.Serializer):
+    """The list's filters; a value that names nothing is a 400, not an empty page."""
+
+    status = serializers.ChoiceField(choices=JobStatus.choices, required=False)
+    kind = serializers.ChoiceField(choices=[], required=False, help_text="import, sync or download")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = sorted(m.kind for m in services.job_models())
+
+
 def _all_scope(request) -> bool:
     return request.user.is_staff and request.query_params.get("scope") == "all"
 
@@ -70,18 +81,15 @@ class JobViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", enum=JobStatus.values),
-            OpenApiParameter("kind", str),
+            JobFilterSerializer,
             OpenApiParameter("scope", enum=["all"], description="staff only: every user's jobs"),
         ]
     )
     def list(self, request):
         owner = None if _all_scope(request) else request.user
-        rows = services.job_rows(
-            owner,
-            kind=request.query_params.get("kind"),
-            status=request.query_params.get("status"),
-        )
+        filters = JobFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        rows = services.job_rows(owner, **filters.validated_data)
         paginator = self.paginator
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(JobSerializer(page, many=True).data)
@@ -89,6 +97,7 @@ class JobViewSet(viewsets.ViewSet):
     def retrieve(self, request, pk=None):
         return Response(JobSerializer(_row(self.find(request, pk))).data)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         job = self.find(request, pk)
@@ -99,6 +108,7 @@ class JobViewSet(viewsets.ViewSet):
             )
         return Response(JobSerializer(_row(job)).data)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         job = self.find(request, pk)
@@ -111,8 +121,10 @@ class JobViewSet(viewsets.ViewSet):
             return Response({"detail": detail}, status=status.HTTP_409_CONFLICT)
         return Response(JobSerializer(_row(job)).data, status=status.HTTP_202_ACCEPTED)
 
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS  # the schema reads it too
+
     @property
     def paginator(self):
         if not hasattr(self, "_paginator"):
-            self._paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+            self._paginator = self.pagination_class()
         return self._paginator

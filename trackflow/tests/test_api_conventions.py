@@ -71,6 +71,33 @@ def test_the_schema_is_valid_openapi_3(owner_api):
     assert "/api/jobs/" in schema["paths"] and "/api/auth/token/" in schema["paths"]
 
 
+def test_the_schema_says_what_the_endpoints_answer_and_take(owner_api):
+    schema = owner_api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    def resolved(node: dict) -> dict:
+        while "$ref" in node:
+            node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
+        return node
+
+    for path, operations in schema["paths"].items():
+        answer = operations.get("get", {}).get("responses", {}).get("200", {})
+        body = answer.get("content", {}).get("application/json")
+        if body:  # every list is paginated: none answers a bare array
+            assert resolved(body["schema"]).get("type") != "array", path
+    jobs = schema["paths"]["/api/jobs/"]["get"]
+    assert {"page", "page_size", "kind", "status"} <= {p["name"] for p in jobs["parameters"]}
+    assert (
+        "results"
+        in resolved(
+            schema["paths"]["/api/spotify/playlists/"]["get"]["responses"]["200"]["content"][
+                "application/json"
+            ]["schema"]
+        )["properties"]
+    )
+    for action in ("cancel", "retry"):
+        assert "requestBody" not in schema["paths"][f"/api/jobs/{{id}}/{action}/"]["post"]
+
+
 def test_the_docs_page_loads_its_assets_locally(owner_api):
     page = owner_api.get("/api/docs/").content.decode()
     assert "swagger-ui" in page
@@ -196,6 +223,8 @@ HUGE = 10**30  # beyond any integer SQLite or PostgreSQL can bind
         ("/api/downloads/?ordering=-size", "ordering", "unknown field '-size'; one of "),
         ("/api/tracks/?page_size=0", "page_size", "give a whole number from 1"),
         ("/api/artists/?page_size=abc", "page_size", "give a whole number from 1"),
+        ("/api/jobs/?status=bogus", "status", '"bogus" is not a valid choice.'),
+        ("/api/jobs/?kind=albums", "kind", '"albums" is not a valid choice.'),
     ],
 )
 def test_a_query_parameter_that_makes_no_sense_is_a_400(owner, api, url, path, message):
