@@ -136,3 +136,13 @@ def mark_needs_reconnect(account_id: int, reason: str) -> None:
         status_reason=reason[:300],
         updated_at=timezone.now(),
     )
+
+
+def require_connected(user) -> None:
+    """ReconnectRequired unless `user` has a connected account: asked before queueing work
+    that could only fail, so the caller hears it now (a 409) rather than from a failed job."""
+    account = SpotifyAccount.objects.filter(user=user).first()
+    if account is None:
+        raise ReconnectRequired("connect Spotify first")
+    if account.status != SpotifyAccount.Status.CONNECTED:
+        raise ReconnectRequired(f"reconnect Spotify: {account.status_reason or 'access lost'}")

@@ -23,6 +23,7 @@ from rules.api.serializers import (
 )
 from rules.models import RuleSet, SyncRun
 from rules.preview import note_count
+from spotify_auth.auth import require_connected
 from trackflow.api.filters import BooleanFilter
 
 
@@ -92,8 +93,11 @@ class RuleSetViewSet(viewsets.ModelViewSet):
         return Response(services.sync_report(services.plan_sync(self.get_object())))
 
     @action(detail=True, methods=["post"])
+    @spotify_errors
     def sync(self, request, pk=None):
-        run, _ = services.queue_sync(self.get_object())
+        ruleset = self.get_object()
+        require_connected(ruleset.owner)  # a job that could only fail: a 409 now instead
+        run, _ = services.queue_sync(ruleset)
         return Response(SyncRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
     @action(detail=True, methods=["get"], url_path="sync-runs")
@@ -109,12 +113,14 @@ class RuleSetViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(SyncRunSerializer(page, many=True).data)
 
     @action(detail=True, methods=["post"], url_path=r"sync-runs/(?P<run_id>[^/.]+)/restore")
+    @spotify_errors
     def restore(self, request, pk=None, run_id=None):
         ruleset = self.get_object()
         run = get_object_or_404(SyncRun.objects.filter(rule=ruleset), pk=_uuid(run_id))
         if run.before_uris is None:
             detail = "that sync never read the playlist, so there is nothing to restore"
             return Response({"detail": detail}, status=status.HTTP_409_CONFLICT)
+        require_connected(ruleset.owner)
         restore, _ = services.queue_restore(run)
         return Response(SyncRunSerializer(restore).data, status=status.HTTP_202_ACCEPTED)
 

@@ -9,7 +9,7 @@ from library.models import Artist, Track, TrackArtist
 from rules.models import RuleSet, SyncRun
 from spotify_auth.models import SpotifyAccount
 
-from .conftest import playlist_items, uris_of
+from .conftest import connect, playlist_items, uris_of
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +99,31 @@ def test_sync_answers_202_with_the_job_and_a_second_request_joins_it(
     job = owner_api.get(f"/api/jobs/{first.json()['id']}/").json()
     assert job["kind"] == "sync"
     assert {name: first.json().get(name) for name in job} == job  # down to updated_at
+
+
+@pytest.mark.parametrize("account", ["none", "needs reconnect"])
+def test_sync_and_restore_without_a_usable_connection_are_a_409_and_queue_nothing(
+    owner_api, owner, sandbox, rule, account
+):
+    # as diff and import answer: a job that could only fail is not queued
+    ruleset = rule()
+    before = SyncRun.objects.create(owner=owner, rule=ruleset, before_uris=[], status="completed")
+    if account == "needs reconnect":
+        connected_account = connect(sandbox, owner)
+        SpotifyAccount.objects.filter(pk=connected_account.pk).update(
+            status=SpotifyAccount.Status.NEEDS_RECONNECT, status_reason="Spotify revoked access"
+        )
+    expected = {
+        "none": "connect Spotify first",
+        "needs reconnect": "reconnect Spotify: Spotify revoked access",
+    }[account]
+
+    synced = owner_api.post(f"/api/rules/{ruleset.pk}/sync/")
+    restored = owner_api.post(f"/api/rules/{ruleset.pk}/sync-runs/{before.pk}/restore/")
+
+    assert (synced.status_code, synced.json()) == (409, {"detail": expected})
+    assert (restored.status_code, restored.json()) == (409, {"detail": expected})
+    assert list(SyncRun.objects.all()) == [before]
 
 
 def test_sync_runs_are_listed_newest_first_and_restorable(

@@ -17,7 +17,6 @@ from .serializers import (
     SpotifyPlaylistSerializer,
 )
 
-
 MAX_OFFSET = 100_000  # the Web API's limit on `offset` for GET /me/playlists
 
 

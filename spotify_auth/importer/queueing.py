@@ -5,9 +5,9 @@ from collections.abc import Callable
 from trackflow.jobs import services
 from trackflow.jobs.services import enqueue
 
+from ..auth import require_connected
 from ..client import for_user
-from ..errors import ReconnectRequired
-from ..models import ImportJob, SpotifyAccount
+from ..models import ImportJob
 from . import writes
 from .liked import import_liked
 from .playlists import import_playlist, import_playlist_list
@@ -16,7 +16,7 @@ from .sources import ALL_PLAYLISTS, LIKED
 
 def queue(user, sources: list[str], force: bool = False) -> list[ImportJob]:
     """One job per source (canonical, see parse_source); an active one is reused."""
-    _check_connected(user)
+    require_connected(user)
     jobs = []
     for source in dict.fromkeys(sources):
         job, created = writes.create_job(user.pk, source, force)
@@ -32,7 +32,7 @@ def run_now(user, sources: list[str], force: bool = False) -> list[ImportJob]:
 
     A job already pending runs now too, even one waiting out the backoff of a failed
     attempt: the person at the command asked for it now."""
-    _check_connected(user)
+    require_connected(user)
     pending = []
     for source in dict.fromkeys(sources):
         job, created = writes.create_job(user.pk, source, force)
@@ -47,14 +47,6 @@ def run_now(user, sources: list[str], force: bool = False) -> list[ImportJob]:
         finished.append(job)
         pending.extend(spawned)
     return finished
-
-
-def _check_connected(user) -> None:
-    account = SpotifyAccount.objects.filter(user=user).first()
-    if account is None:
-        raise ReconnectRequired("connect Spotify first")
-    if account.status != SpotifyAccount.Status.CONNECTED:
-        raise ReconnectRequired(f"reconnect Spotify: {account.status_reason or 'access lost'}")
 
 
 def enqueue_all(jobs: list[ImportJob]) -> None:
