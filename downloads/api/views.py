@@ -16,6 +16,7 @@ from downloads.api.serializers import (
 from downloads.models import DownloadJob
 from library.models import TrackArtist
 from trackflow.api.errors import validation_error
+from trackflow.api.forms import NoInput
 
 JOB_ID = OpenApiParameter("id", OpenApiTypes.UUID, "path")
 SCOPE = OpenApiParameter("scope", enum=["all"], description="staff only: every user's downloads")
@@ -81,14 +82,14 @@ class DownloadJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         code = status.HTTP_201_CREATED if jobs else status.HTTP_200_OK
         return Response(QueuedDownloadsSerializer(answer).data, status=code)
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], serializer_class=NoInput)
     def cancel(self, request, pk=None):
         job = self.get_object()
         if not services.cancel_job(job):
             return conflict(f"a {job.status} download cannot be cancelled")
-        return Response(self.get_serializer(self.get_object()).data)
+        return Response(DownloadJobSerializer(self.get_object()).data)
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], serializer_class=NoInput)
     def retry(self, request, pk=None):
         job = self.get_object()
         try:
@@ -97,9 +98,9 @@ class DownloadJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             return conflict(str(error))
         if not retried:
             return conflict(f"a {job.status} download cannot be retried")
-        return Response(self.get_serializer(self.get_object()).data, status.HTTP_202_ACCEPTED)
+        return Response(DownloadJobSerializer(self.get_object()).data, status.HTTP_202_ACCEPTED)
 
-    @action(detail=False, methods=["post"], url_path="retry-failed")
+    @action(detail=False, methods=["post"], url_path="retry-failed", serializer_class=NoInput)
     def retry_failed(self, request):
         retried = services.retry_all_failed(request.user)
         return Response({"retried": retried}, status=status.HTTP_202_ACCEPTED)

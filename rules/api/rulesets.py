@@ -25,6 +25,7 @@ from rules.models import RuleSet, SyncRun
 from rules.preview import note_count
 from spotify_auth.auth import require_connected
 from trackflow.api.filters import BooleanFilter
+from trackflow.api.forms import NoInput
 
 
 class RuleSetFilter(django_filters.FilterSet):
@@ -92,7 +93,7 @@ class RuleSetViewSet(viewsets.ModelViewSet):
     def diff(self, request, pk=None):
         return Response(services.sync_report(services.plan_sync(self.get_object())))
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], serializer_class=NoInput)
     @spotify_errors
     def sync(self, request, pk=None):
         ruleset = self.get_object()
@@ -112,7 +113,12 @@ class RuleSetViewSet(viewsets.ModelViewSet):
         page = self.paginate_queryset(runs)
         return self.get_paginated_response(SyncRunSerializer(page, many=True).data)
 
-    @action(detail=True, methods=["post"], url_path=r"sync-runs/(?P<run_id>[^/.]+)/restore")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"sync-runs/(?P<run_id>[^/.]+)/restore",
+        serializer_class=NoInput,
+    )
     @spotify_errors
     def restore(self, request, pk=None, run_id=None):
         ruleset = self.get_object()

@@ -98,6 +98,8 @@ class RuleSetSerializer(serializers.ModelSerializer):
             "auto_sync",
             *read_only_fields,
         ]
+        # the browsable API's form starts ticked, as a rule set made without it is enabled
+        extra_kwargs = {"enabled": {"initial": True}}
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_text(self, ruleset: RuleSet) -> str | None:

@@ -10,6 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from trackflow.api.forms import NoInput
+
 from . import services
 from .models import JobBase, JobStatus
 
@@ -98,7 +100,7 @@ class JobViewSet(viewsets.ViewSet):
         return Response(JobSerializer(_row(self.find(request, pk))).data)
 
     @extend_schema(request=None)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], serializer_class=NoInput)
     def cancel(self, request, pk=None):
         job = self.find(request, pk)
         if not services.cancel(job):
@@ -109,7 +111,7 @@ class JobViewSet(viewsets.ViewSet):
         return Response(JobSerializer(_row(job)).data)
 
     @extend_schema(request=None)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], serializer_class=NoInput)
     def retry(self, request, pk=None):
         job = self.find(request, pk)
         try:

@@ -1,6 +1,7 @@
 """Token auth, the error format, pagination bounds, and the OpenAPI schema."""
 
 import json
+import re
 from html import escape
 
 import pytest
@@ -278,3 +279,32 @@ def test_a_huge_artist_id_in_a_track_is_a_400(owner, api):
             {"path": "artists[0]", "message": f"an id is a whole number from 1 to {2**63 - 1}"}
         ]
     }
+
+
+def test_actions_without_a_body_show_a_post_button_alone(owner, client):
+    from downloads.tests.factories import make_job
+    from library.tests.factories import TrackFactory
+    from rules.models import RuleSet
+
+    rule = RuleSet.objects.create(owner=owner, name="Nineties", definition={"all": []})
+    job = make_job(owner, TrackFactory())
+    client.force_login(owner)
+
+    for url in (
+        f"/api/rules/{rule.pk}/sync/",
+        "/api/downloads/retry-failed/",
+        f"/api/downloads/{job.pk}/cancel/",
+        f"/api/jobs/{job.pk}/retry/",
+    ):
+        page = client.get(url, HTTP_ACCEPT="text/html").content.decode()
+        fields = set(re.findall(r'<(?:input|textarea|select)[^>]*? name="([^"]+)"', page))
+        assert 'method="POST"' in page, url
+        assert fields <= {"csrfmiddlewaretoken", "_content_type", "_content"}, (url, fields)
+
+
+def test_the_rule_set_form_starts_enabled(owner, client):
+    client.force_login(owner)
+
+    page = client.get("/api/rules/", HTTP_ACCEPT="text/html").content.decode()
+
+    assert re.search(r'<input type="checkbox" name="enabled" value="true" checked', page)
