@@ -169,9 +169,10 @@ def test_recover_requeues_dead_workers_jobs_and_removes_their_partial_files(owne
 
 
 @pytest.mark.django_db
-def test_recover_refuses_a_negative_age():
-    with pytest.raises(CommandError, match="--older-than must be 0 or more seconds, got -1"):
-        run("downloads_recover", "--older-than", "-1")
+@pytest.mark.parametrize("age", ["-1", "nan", "inf", "1e300"])
+def test_recover_refuses_an_age_that_is_not_a_span_of_time(age):
+    with pytest.raises(CommandError, match=r"--older-than must be 0 to 31,536,000 seconds"):
+        run("downloads_recover", "--older-than", age)
 
 
 @pytest.mark.django_db

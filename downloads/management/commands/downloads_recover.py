@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from downloads import services
 
+MAX_SECONDS = 365 * 24 * 3600
+
 
 class Command(BaseCommand):
     help = (
@@ -22,8 +24,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         seconds = options["older_than"]
-        if seconds is not None and seconds < 0:
-            raise CommandError(f"--older-than must be 0 or more seconds, got {seconds:g}")
+        if seconds is not None and not 0 <= seconds <= MAX_SECONDS:  # nan fails both
+            raise CommandError(
+                f"--older-than must be 0 to {MAX_SECONDS:,} seconds (a year), got {seconds:g}"
+            )
         age = timedelta(seconds=seconds) if seconds is not None else None
         jobs, files = services.recover(older_than=age)
         self.stdout.write(f"recovered {jobs} stalled download(s), removed {files} partial file(s)")
