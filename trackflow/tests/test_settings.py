@@ -141,6 +141,21 @@ def test_a_bad_value_stops_start_up_naming_the_variable(tmp_path, name, value, e
     assert expected in result.stderr
 
 
+def test_a_command_names_a_bad_variable_in_one_line(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.isupper() or k in ("PATH", "HOME")}
+    env |= {"TRACKFLOW_DATA_DIR": str(tmp_path), "Q_WORKERS": "many"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr == "cannot start: Q_WORKERS must be a whole number, got 'many'\n"
+
+
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.isupper() or k in ("PATH", "HOME")}
     env |= {
