@@ -7,6 +7,7 @@ from downloads.admin_actions import download_tracks, download_tracks_again
 from library.admin import actions as track_actions
 from library.admin.base import LibraryAdmin
 from library.admin.filters import DecadeFilter, HasAudioFilter, SavedByFilter
+from library.admin.track_forms import TrackArtistFormSet, TrackForm
 from library.admin.widgets import PreloadedInlineForm
 from library.models import Track, TrackArtist, TrackEnrichment
 from library.services.search import search_tracks
@@ -22,6 +23,7 @@ class TrackArtistInline(admin.TabularInline):
 
     model = TrackArtist
     form = TrackArtistForm
+    formset = TrackArtistFormSet
     autocomplete_fields = ["artist"]
     ordering = ["position"]
     extra = 0
@@ -49,12 +51,40 @@ class EnrichmentInline(admin.TabularInline):
     extra = 0
     can_delete = True
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("track")  # each row's label
+
     def has_add_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Track)
 class TrackAdmin(LibraryAdmin):
+    form = TrackForm
+    # The track's own fields first, bookkeeping last; read-only fields keep their place.
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "album",
+                    ("disc_number", "track_number"),
+                    "duration_ms",
+                    "explicit",
+                    "popularity",
+                    "isrc",
+                ]
+            },
+        ),
+        ("Source", {"fields": ["source", "spotify_id", "youtube_id"]}),
+        ("Curation", {"fields": ["status", "lyrics"]}),
+        ("Audio", {"fields": ["audio_file", "vocals_file", "instrumental_file"]}),
+        (
+            "Record",
+            {"fields": ["added_by", "local_key", "audio_sha256", "created_at", "updated_at"]},
+        ),
+    ]
     list_display = [
         "title",
         "artist_names",

@@ -5,8 +5,6 @@ Artists and the album are given by id (`5` or `{"id": 5}`) or by name (`"Nina Si
 accepted as URIs or links. `saved` and `tags` are the caller's own and never need permission.
 """
 
-import re
-
 from django.db.models import Exists, OuterRef
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -14,26 +12,18 @@ from rest_framework.fields import empty
 from rest_framework.utils import html
 
 from library.models import Album, Artist, Track, TrackArtist
+from library.services import ids
 from library.services.scope import library_tracks
 from library.services.search import ISRC
 from library.services.tracks import SPOTIFY_OWNED
 from trackflow.api.filters import MAX_ID
 
-SPOTIFY_ID = re.compile(
-    r"(?:spotify:track:|https?://open\.spotify\.com/(?:intl-[a-z-]+/)?track/)?"
-    r"([0-9A-Za-z]{22})(?:[?#].*)?"
-)
-YOUTUBE_ID = re.compile(
-    r"(?:https?://(?:www\.|m\.|music\.)?youtube\.com/(?:watch\?(?:[^#]*&)?v=|shorts/)"
-    r"|https?://youtu\.be/)?([A-Za-z0-9_-]{11})(?:[?&#].*)?"
-)
 
-
-def _extract(pattern: re.Pattern, value: str, what: str) -> str:
-    match = pattern.fullmatch(value.strip())
-    if not match:
-        raise serializers.ValidationError(f"not a {what}")
-    return match.group(1)
+def _extract(parse, value: str, problem: str) -> str:
+    found = parse(value)
+    if found is None:
+        raise serializers.ValidationError(problem)
+    return found
 
 
 REF_SCHEMA = {
@@ -129,10 +119,10 @@ class TrackInputSerializer(serializers.ModelSerializer):
         }
 
     def validate_spotify_id(self, value):
-        return _extract(SPOTIFY_ID, value, "Spotify track id, URI or link") if value else None
+        return _extract(ids.spotify_track_id, value, ids.NOT_SPOTIFY) if value else None
 
     def validate_youtube_id(self, value):
-        return _extract(YOUTUBE_ID, value, "YouTube video id or link") if value else None
+        return _extract(ids.youtube_video_id, value, ids.NOT_YOUTUBE) if value else None
 
     def validate_isrc(self, value):
         value = value.replace("-", "").strip().upper()
@@ -200,7 +190,9 @@ class TrackInputSerializer(serializers.ModelSerializer):
     def _creating(self, attrs):
         if not (attrs.get("title") or "").strip():
             raise serializers.ValidationError({"title": ["a track needs a title"]})
-        source = attrs.get("source") or _default_source(attrs)
+        source = attrs.get("source") or ids.default_source(
+            attrs.get("spotify_id"), attrs.get("youtube_id")
+        )
         if source == Track.Source.UPLOAD:
             raise serializers.ValidationError(
                 {"source": ["uploads are made by POST /api/tracks/upload/"]}
@@ -209,14 +201,6 @@ class TrackInputSerializer(serializers.ModelSerializer):
         if source in needed and not attrs.get(needed[source]):
             raise serializers.ValidationError({needed[source]: [f"a {source} track needs one"]})
         return {**attrs, "source": source}
-
-
-def _default_source(attrs: dict) -> str:
-    if attrs.get("spotify_id"):
-        return Track.Source.SPOTIFY
-    if attrs.get("youtube_id"):
-        return Track.Source.YOUTUBE
-    return Track.Source.LOCAL
 
 
 def refuse_spotify_owned(track: Track, catalog: dict) -> None:
