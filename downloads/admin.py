@@ -1,14 +1,19 @@
 """Download jobs in the admin: watch progress, filter by status, retry or cancel in bulk."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.html import format_html
 
 from downloads import services
 from downloads.models import DownloadJob
+from trackflow.jobs.admin import JobActions
 
 
 @admin.register(DownloadJob)
-class DownloadJobAdmin(admin.ModelAdmin):
+class DownloadJobAdmin(JobActions, admin.ModelAdmin):
+    noun = "download"
+    retry_job, cancel_job = services.retry_job, services.cancel_job
+    busy_errors = (services.Busy,)
+    busy_note = "another job is downloading the same track"
     list_display = [
         "track",
         "owner",
@@ -25,7 +30,6 @@ class DownloadJobAdmin(admin.ModelAdmin):
     ordering = ["-created_at"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-    actions = ["retry_jobs", "cancel_jobs"]
     raw_id_fields = ["track", "owner"]
     fields = [
         "id",
@@ -69,21 +73,3 @@ class DownloadJobAdmin(admin.ModelAdmin):
     @admin.display(description="error")
     def short_error(self, job: DownloadJob) -> str:
         return job.error if len(job.error) <= 80 else job.error[:79] + "…"
-
-    @admin.action(description="Retry the selected failed or cancelled downloads")
-    def retry_jobs(self, request, queryset) -> None:
-        retried = busy = 0
-        for job in queryset:
-            try:
-                retried += services.retry_job(job)
-            except services.Busy:
-                busy += 1
-        self.message_user(request, f"{retried} download(s) queued again.", messages.SUCCESS)
-        if busy:
-            note = f"{busy} skipped: another job is downloading the same track."
-            self.message_user(request, note, messages.WARNING)
-
-    @admin.action(description="Cancel the selected pending or running downloads")
-    def cancel_jobs(self, request, queryset) -> None:
-        cancelled = sum(services.cancel_job(job) for job in queryset)
-        self.message_user(request, f"{cancelled} download(s) cancelled.", messages.SUCCESS)

@@ -10,6 +10,12 @@ from django.db import models
 from django.db.models.functions import Lower
 
 
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th ... 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 class Timestamped(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -82,7 +88,7 @@ class AlbumArtist(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.album_id}: {self.artist_id} #{self.position}"
+        return f"{self.artist} ({_ordinal(self.position + 1)} artist)"
 
 
 class Track(Timestamped):
@@ -191,7 +197,7 @@ class TrackArtist(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.track_id}: {self.artist_id} #{self.position}"
+        return f"{self.artist} ({_ordinal(self.position + 1)} artist)"
 
 
 class SavedTrack(models.Model):
@@ -264,6 +270,7 @@ class PlaylistEntry(models.Model):
     added_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name_plural = "playlist entries"
         ordering = ["playlist_id", "position"]  # by id, not by the playlist's name
         constraints = [
             models.UniqueConstraint(fields=["playlist", "position"], name="entry_position_unique"),
@@ -274,7 +281,7 @@ class PlaylistEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.playlist_id}[{self.position}] = {self.track_id}"
+        return f"#{self.position + 1} in {self.playlist}"
 
 
 class TrackTag(models.Model):
@@ -324,4 +331,4 @@ class TrackEnrichment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.provider} data for {self.track_id}"
+        return f"{self.provider} data for {self.track}"

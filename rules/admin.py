@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from rules import services
 from rules.forms import RuleSetForm
 from rules.models import RuleSet, SyncRun
+from rules.preview import note_count
 from spotify_auth.errors import RateLimited, ReconnectRequired, SpotifyApiError
 
 PREVIEW_SIZE = 50
@@ -43,6 +44,7 @@ class RuleSetAdmin(admin.ModelAdmin):
         context = dict(extra_context or {})
         if ruleset is not None and request.method == "GET":
             count, tracks = services.preview(ruleset).page(0, PREVIEW_SIZE)
+            note_count(ruleset, count)  # the list's "last preview count", as the API keeps it
             context.update(preview_count=count, preview_tracks=tracks)
         return super().change_view(request, object_id, form_url, context)
 

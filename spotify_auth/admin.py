@@ -1,8 +1,9 @@
 """Accounts and import jobs in the admin; tokens are never shown, not even read-only."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from trackflow.jobs import services
+from trackflow.jobs.admin import JobActions
 
 from .models import ImportJob, SpotifyAccount
 
@@ -31,23 +32,16 @@ class SpotifyAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(JobActions, admin.ModelAdmin):
+    noun = "import"
+    retry_job, cancel_job = services.retry, services.cancel
+    busy_errors = (services.Conflict,)
+    busy_note = "another import of the same source is queued or running"
     list_display = ("source", "owner", "status", "progress", "message", "created_at")
     list_filter = ("status",)
     list_select_related = ("owner",)
     search_fields = ("owner__username", "source", "message")
     readonly_fields = [f.name for f in ImportJob._meta.fields]
-    actions = ("retry_jobs", "cancel_jobs")
 
     def has_add_permission(self, request) -> bool:
         return False
-
-    @admin.action(description="Retry the selected failed or cancelled imports")
-    def retry_jobs(self, request, queryset):
-        done = sum(services.retry(job) for job in queryset)
-        self.message_user(request, f"{done} imports queued again.", messages.SUCCESS)
-
-    @admin.action(description="Cancel the selected imports")
-    def cancel_jobs(self, request, queryset):
-        done = sum(services.cancel(job) for job in queryset)
-        self.message_user(request, f"{done} imports cancelled.", messages.SUCCESS)

@@ -64,6 +64,33 @@ def test_the_retry_and_cancel_actions_go_through_the_services(admin_client, owne
     assert pending.status == JobStatus.CANCELLED
 
 
+def act(client, action: str, jobs) -> list[tuple[str, str]]:
+    """Run an action on `jobs`; the messages it left, as (level, text)."""
+    data = {"action": action, "_selected_action": [str(job.pk) for job in jobs]}
+    response = client.post(CHANGELIST, data, follow=True)
+    return [(m.level_tag, str(m)) for m in response.context["messages"]]
+
+
+def test_actions_that_change_nothing_say_why_as_a_warning(admin_client, owner):
+    finished = [make_job(owner, make_track(), status=JobStatus.COMPLETED) for _ in range(3)]
+
+    nothing = "Nothing queued again: none of the 3 selected downloads is failed or cancelled."
+    assert act(admin_client, "retry_jobs", finished) == [("warning", nothing)]
+    assert act(admin_client, "cancel_jobs", finished[:1]) == [
+        ("warning", "Nothing cancelled: the selected download is not pending or running.")
+    ]
+
+
+def test_actions_that_skip_some_jobs_count_them(admin_client, owner):
+    failed = make_job(owner, make_track(), status=JobStatus.FAILED)
+    done = make_job(owner, make_track(), status=JobStatus.COMPLETED)
+
+    assert act(admin_client, "retry_jobs", [failed, done]) == [
+        ("success", "1 download(s) queued again."),
+        ("warning", "Skipped 1 of 2: only failed or cancelled downloads can be queued again."),
+    ]
+
+
 def test_a_job_cannot_be_added_or_edited_by_hand(admin_client, owner):
     job = make_job(owner, make_track())
 

@@ -36,7 +36,7 @@ class PlaylistEntryInline(admin.TabularInline):
     extra = 0
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("track")
+        return super().get_queryset(request).select_related("track", "playlist")
 
     def _editable(self, obj) -> bool:
         """Entries of a playlist imported from Spotify are Spotify's: the next import

@@ -88,6 +88,19 @@ def test_the_change_page_previews_the_count_and_the_first_tracks(admin_client, o
     assert "skipped (no Spotify id)" in page
 
 
+def test_the_change_page_records_its_count_for_the_rule_sets_list(admin_client, owner):
+    for title in ("Alpha", "Beta"):
+        b.track(owner, title)
+    ruleset = RuleSet.objects.create(owner=owner, name="All", definition={"all": []})
+
+    admin_client.get(f"/admin/rules/ruleset/{ruleset.pk}/change/")
+    listed = admin_client.get("/admin/rules/ruleset/").content.decode()
+
+    ruleset.refresh_from_db()
+    assert ruleset.last_preview_count == 2 and ruleset.last_previewed_at is not None
+    assert '<td class="field-last_preview_count">2</td>' in listed
+
+
 def test_sync_now_queues_a_job_and_dry_run_reports_the_plan(
     admin_client, sandbox, connected, catalog_tracks, rule, django_capture_on_commit_callbacks
 ):
