@@ -8,6 +8,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django_q.brokers import get_broker
 
+from .jobs.models import ACTIVE_STATUSES, JobStatus
 from .jobs.services import job_rows
 from .logging import redact
 
@@ -50,10 +51,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "account": SpotifyAccount.objects.filter(user=user).first(),
         "tracks": library_tracks(user).count(),
         "playlists": Playlist.objects.filter(owner=user).count(),
-        "jobs": list(job_rows(user)[:10]),
+        **_jobs_to_show(user),
         "sandbox": settings.SPOTIFY_SANDBOX,
     }
     return render(request, "dashboard.html", context)
+
+
+def _jobs_to_show(user, active_shown: int = 25, finished_shown: int = 10) -> dict:
+    """Running and waiting jobs first (a rate-limited import may wait for hours behind
+    newer, finished ones), then the newest finished; `more_jobs` when active ones were cut."""
+    active: list[dict] = []
+    for status in (JobStatus.RUNNING, JobStatus.PENDING):
+        active += job_rows(user, status=status)[: active_shown + 1 - len(active)]
+    newest = job_rows(user)[: finished_shown + len(active)]
+    finished = [row for row in newest if row["status"] not in ACTIVE_STATUSES]
+    return {
+        "jobs": active[:active_shown] + finished[:finished_shown],
+        "more_jobs": len(active) > active_shown,
+    }
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -10,13 +10,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_person_connects_spotify_and_imports_their_library(
     browser, live_server, sandbox, settings, django_user_model, tmp_path
 ):
-    django_user_model.objects.create_user("ana", password="correct-horse-9", is_staff=True)
+    django_user_model.objects.create_user("ana", password="correct-horse-9")  # not staff
     settings.SPOTIFY_REDIRECT_URI = f"{live_server.url}/spotify/callback/"
 
-    browser.get(f"{live_server.url}/admin/login/?next=/")
+    browser.get(f"{live_server.url}/")  # sends her to the sign-in page
     browser.find_element(By.NAME, "username").send_keys("ana")
     browser.find_element(By.NAME, "password").send_keys("correct-horse-9")
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, "#login-form input[type=submit]").click()
     assert "Not connected" in browser.find_element(By.ID, "spotify").text
 
     browser.find_element(By.ID, "connect-spotify").click()
@@ -25,6 +25,7 @@ def test_a_person_connects_spotify_and_imports_their_library(
 
     assert browser.current_url == f"{live_server.url}/spotify/result/"
     assert "Signed in to Spotify as Sandbox User" in browser.find_element(By.ID, "content").text
+    assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1
     assert "code=" not in browser.current_url  # the one-time code left the address bar
 
     browser.find_element(By.CSS_SELECTOR, "form[action='/spotify/import/'] button").click()

@@ -39,6 +39,7 @@ def test_the_whole_sign_in_stores_the_account(browser, owner, sandbox):
     assert answer["Location"] == "/spotify/result/"  # the code leaves the address bar
     assert page.status_code == 200
     assert "Signed in to Spotify as <strong>Sandbox User</strong>" in page.content.decode()
+    assert page.content.decode().count("<h1>") == 1  # one heading, not the frame's as well
     account = SpotifyAccount.objects.get(user=owner)
     assert (account.spotify_user_id, account.status) == ("sandbox-user", "connected")
     assert "user-library-read" in account.scope_list
@@ -130,4 +131,4 @@ def test_signing_in_needs_a_trackflow_login(sandbox):
     answer = Client(HTTP_HOST="127.0.0.1:8000").get("/spotify/login/")
 
     assert answer.status_code == 302
-    assert "/admin/login/" in answer["Location"]
+    assert answer["Location"] == "/accounts/login/?next=/spotify/login/"
