@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 def _install_schedules(**kwargs) -> None:
@@ -20,5 +19,6 @@ class DownloadsConfig(AppConfig):
 
     def ready(self) -> None:
         from downloads import checks  # noqa: F401  (registers the settings checks)
+        from trackflow.jobs import schedules
 
-        post_migrate.connect(_install_schedules, sender=self)
+        schedules.register(_install_schedules)

@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_migrate
 
 
 def _fold(text):
@@ -33,4 +32,6 @@ class RulesConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(register_fold, dispatch_uid="rules.register_fold")
-        post_migrate.connect(_install_schedules, sender=self)
+        from trackflow.jobs import schedules
+
+        schedules.register(_install_schedules)

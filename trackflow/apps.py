@@ -15,4 +15,17 @@ class TrackflowConfig(AppConfig):
     verbose_name = "TrackFlow"
 
     def ready(self) -> None:
-        post_migrate.connect(_install_schedules, sender=self)
+        from django.apps import apps
+
+        from trackflow.jobs import schedules
+
+        schedules.register(_install_schedules)
+        # After each migrate, once: post_migrate is sent per app with models, and this app
+        # has none (connected to itself, the sweep was never scheduled); django_q owns the
+        # schedule table, so its signal comes when the table is there.
+        post_migrate.connect(
+            lambda **kwargs: schedules.install_all(),
+            sender=apps.get_app_config("django_q"),
+            dispatch_uid="trackflow.install_schedules",
+            weak=False,
+        )

@@ -116,8 +116,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "trackflow",  # before django_q: its `qcluster` (schedules first) replaces django_q's
     "django_q",
-    "trackflow",
     "library",
     "spotify_auth",
     "rules",

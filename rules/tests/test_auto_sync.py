@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from django_q.models import Schedule
 
@@ -21,6 +22,25 @@ def test_the_schedule_is_created_once_however_often_migrate_runs(settings):
     _install_schedules()
     schedules = Schedule.objects.filter(name="rules: auto-sync")
     assert [(s.func, s.minutes) for s in schedules] == [("rules.tasks.sync_due", 7)]
+
+
+def test_a_starting_cluster_applies_a_changed_interval_without_a_migrate(settings, monkeypatch):
+    # `qcluster` (what `serve` runs) is TrackFlow's, which installs the schedules first
+    from django.core.management import get_commands
+    from django_q.management.commands import qcluster as django_q_cluster
+
+    settings.RULES_AUTO_SYNC_CHECK_MINUTES = 5
+    _install_schedules()
+    settings.RULES_AUTO_SYNC_CHECK_MINUTES = 1
+    started = []
+    monkeypatch.setattr(  # the cluster itself is not started here: test_cluster does that
+        django_q_cluster.Command, "handle", lambda self, *a, **o: started.append(True)
+    )
+
+    call_command("qcluster")
+
+    assert get_commands()["qcluster"] == "trackflow" and started == [True]
+    assert Schedule.objects.get(name="rules: auto-sync").minutes == 1
 
 
 def test_only_enabled_rules_whose_interval_is_up_are_queued(

@@ -29,3 +29,21 @@ def test_a_queued_task_runs_to_completion_and_the_cluster_stops_cleanly(tmp_path
 def test_the_broker_follows_redis_url():
     expected = "Redis" if settings.REDIS_URL else "ORM"
     assert type(get_broker()).__name__ == expected
+
+
+@pytest.mark.django_db
+def test_migrate_schedules_every_repeating_task_the_sweep_included():
+    # trackflow has no models, so Django sends it no post_migrate of its own: the sweep
+    # that puts back jobs of dead workers went unscheduled
+    from django.core.management import call_command
+    from django_q.models import Schedule
+
+    Schedule.objects.all().delete()
+
+    call_command("migrate", verbosity=0)
+
+    assert {s.name: (s.func, s.minutes) for s in Schedule.objects.all()} == {
+        "trackflow: sweep jobs": ("trackflow.jobs.tasks.sweep", 1),
+        "rules: auto-sync": ("rules.tasks.sync_due", 5),
+        "downloads: recover": ("downloads.tasks.recover", 5),
+    }
