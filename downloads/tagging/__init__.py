@@ -74,9 +74,29 @@ def read_meta(path: str | Path) -> TrackMeta:
     audio, fmt = _open(path)
     if audio.tags is None:
         return TrackMeta()
-    if fmt in ("flac", "ogg", "opus"):
-        return vorbis.read(audio)
-    return _CODECS[fmt].read(audio.tags)
+    meta = vorbis.read(audio) if fmt in ("flac", "ogg", "opus") else _CODECS[fmt].read(audio.tags)
+    return _without_nul(meta)
+
+
+def _without_nul(meta: TrackMeta) -> TrackMeta:
+    """Tags without NUL characters, which some taggers leave as padding and PostgreSQL
+    cannot store (an upload of such a file was a 500 there)."""
+
+    def clean(text: str | None) -> str | None:
+        return text.replace("\x00", "") if text else text
+
+    def names(values: list[str]) -> list[str]:
+        return [name for name in map(clean, values) if name]
+
+    return dataclasses.replace(
+        meta,
+        title=clean(meta.title),
+        album=clean(meta.album),
+        artists=names(meta.artists),
+        album_artists=names(meta.album_artists),
+        isrc=clean(meta.isrc),
+        spotify_uri=clean(meta.spotify_uri),
+    )
 
 
 def _open(path: str | Path) -> tuple[mutagen.FileType, str]:

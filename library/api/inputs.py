@@ -43,6 +43,8 @@ def to_ref(data) -> int | str:
         raise serializers.ValidationError('give an id, a name, {"id": n} or {"name": "..."}')
     if isinstance(data, int) and not 1 <= data <= MAX_ID:
         raise serializers.ValidationError(f"an id is a whole number from 1 to {MAX_ID}")
+    if isinstance(data, str) and "\x00" in data:  # PostgreSQL cannot store it
+        raise serializers.ValidationError("a name cannot hold the NUL character")
     return data.strip()[:500] if isinstance(data, str) else data
 
 

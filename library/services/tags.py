@@ -23,11 +23,13 @@ def clean_tag(name: str) -> str:
 def add_tag(user, track_ids: Iterable[int], name: str) -> int:
     """Tag tracks for `user`; tracks that already carry the tag (in any case) are skipped."""
     name = clean_tag(name)
-    rows = [TrackTag(owner=user, track_id=track_id, name=name) for track_id in set(track_ids)]
     with transaction.atomic(), real_sqlite_limit():
-        before = TrackTag.objects.filter(owner=user, name__iexact=name).count()
+        tagged = TrackTag.objects.filter(owner=user, name__iexact=name)
+        # skipped here, not only by the unique constraint: SQLite's LOWER() folds ASCII only
+        before = set(tagged.values_list("track_id", flat=True))
+        rows = [TrackTag(owner=user, track_id=pk, name=name) for pk in set(track_ids) - before]
         TrackTag.objects.bulk_create(rows, ignore_conflicts=True)
-        return TrackTag.objects.filter(owner=user, name__iexact=name).count() - before
+        return tagged.count() - len(before)
 
 
 def remove_tag(user, track_ids: Iterable[int], name: str) -> int:
@@ -46,7 +48,11 @@ def set_tags(user, track_id: int, names: Sequence[str]) -> list[str]:
     cleaned = list({clean_tag(name).casefold(): clean_tag(name) for name in names}.values())
     with transaction.atomic():
         TrackTag.objects.filter(owner=user, track_id=track_id).delete()
+        # the database's LOWER() may fold two names into one that casefold() keeps apart
+        # ("İstanbul" and "istanbul" on PostgreSQL): the first is kept, as for any case
         TrackTag.objects.bulk_create(
-            [TrackTag(owner=user, track_id=track_id, name=name) for name in cleaned]
+            [TrackTag(owner=user, track_id=track_id, name=name) for name in cleaned],
+            ignore_conflicts=True,
         )
-    return sorted(cleaned, key=str.casefold)
+        kept = TrackTag.objects.filter(owner=user, track_id=track_id).values_list("name", flat=True)
+    return sorted(kept, key=str.casefold)

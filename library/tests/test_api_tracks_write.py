@@ -115,6 +115,12 @@ class TestCreate:
                 'give an id, a name, {"id": n} or {"name": "..."}',
             ),
             ({"title": "x", "album": 999999}, "album", "no album with id 999999 in your library"),
+            ({"title": "x", "album": "a\x00b"}, "album", "a name cannot hold the NUL character"),
+            (
+                {"title": "x", "artists": ["x\x00z"]},
+                "artists[0]",
+                "a name cannot hold the NUL character",
+            ),
             (
                 {"title": "x", "popularity": 101},
                 "popularity",

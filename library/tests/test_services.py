@@ -121,6 +121,17 @@ def test_setting_tags_replaces_the_users_tags_on_one_track(owner):
     assert sorted(TrackTag.objects.filter(owner=owner).values_list("name", flat=True)) == ["a", "b"]
 
 
+def test_tags_the_database_folds_together_are_kept_once_not_a_crash(owner):
+    # casefold() keeps "İstanbul" and "istanbul" apart; PostgreSQL's LOWER() does not, and
+    # the unique index on LOWER(name) refused the second (a 500 from PATCH /api/tracks/)
+    track = TrackFactory()
+
+    shown = tags.set_tags(owner, track.pk, ["İstanbul", "istanbul"])
+
+    stored = TrackTag.objects.filter(owner=owner, track=track).values_list("name", flat=True)
+    assert shown == sorted(stored, key=str.casefold) and "İstanbul" in shown
+
+
 def test_status_changes_only_what_differs_and_refuses_unknown_values():
     a, b = TrackFactory.create_batch(2)
     curation.set_status([b.pk], "approved")

@@ -181,3 +181,14 @@ def test_the_browsable_upload_page_has_a_file_input(owner, client):
 
     assert re.search(r'<form action="/api/tracks/upload/" method="POST" enctype="multipart', page)
     assert re.search(r'<input name="file"\s+type="file"', page)
+
+
+def test_nul_characters_in_a_files_tags_are_dropped(owner_api):
+    # some taggers pad with NUL; PostgreSQL cannot store it (the upload was a 500 there)
+    data = make_audio("flac", 0.3, title="Nul\x00 Title", artist="Art\x00ist")
+
+    response = upload(owner_api, data, "padded.flac")
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["title"], [a["name"] for a in body["artists"]]) == ("Nul Title", ["Artist"])
