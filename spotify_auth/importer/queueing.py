@@ -1,8 +1,10 @@
 """Queue import jobs, and the work a worker does for one."""
 
+import time
 from collections.abc import Callable
 
 from trackflow.jobs import services
+from trackflow.jobs.models import JobStatus
 from trackflow.jobs.services import enqueue
 
 from ..auth import require_connected
@@ -44,9 +46,24 @@ def run_now(user, sources: list[str], force: bool = False) -> list[ImportJob]:
         job, spawned = pending.pop(0), []
         services.run(ImportJob, job.pk, lambda j, spawned=spawned: work(j, spawn=spawned.extend))
         job.refresh_from_db()
+        if job.status == JobStatus.RUNNING:  # a worker claimed it first: see it through
+            job = _wait_while_running(job)
+            if job.status == JobStatus.PENDING:  # its worker died and the sweep put it back
+                pending.insert(0, job)
+                continue
         finished.append(job)
         pending.extend(spawned)
     return finished
+
+
+def _wait_while_running(job: ImportJob, poll: float = 0.5) -> ImportJob:
+    """Until the worker running `job` ends it, or is found dead (no heartbeat for
+    JOB_STALE_SECONDS): then the job is put back, as the cluster's sweep would, to run here."""
+    while job.status == JobStatus.RUNNING:
+        time.sleep(poll)
+        services.recover_stale(ImportJob)
+        job.refresh_from_db()
+    return job
 
 
 def enqueue_all(jobs: list[ImportJob]) -> None:

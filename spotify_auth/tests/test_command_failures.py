@@ -6,6 +6,8 @@ import logging
 import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -61,6 +63,49 @@ def test_spotify_import_runs_a_job_waiting_to_retry_at_once(account, sandbox):
     job.refresh_from_db()
     assert job.status == "completed"
     assert SavedTrack.objects.count() == 120
+
+
+@pytest.mark.django_db(transaction=True)
+def test_spotify_import_waits_for_a_worker_running_the_same_job(account, sandbox):
+    # a worker claimed the job a moment before the command: the command sees it through
+    # instead of failing with "1 of 1 imports did not finish"
+    from django.db import connection
+    from django.utils import timezone
+
+    job = ImportJob.objects.create(
+        owner=account.user, source="liked", status="running", heartbeat_at=timezone.now()
+    )
+
+    def worker_finishes() -> None:
+        time.sleep(1.0)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status="completed", progress=1.0, message="Liked Songs: done by the worker"
+        )
+        connection.close()
+
+    worker = threading.Thread(target=worker_finishes)
+    worker.start()
+    try:
+        out = import_liked()
+    finally:
+        worker.join()
+
+    assert out.startswith("liked: completed: Liked Songs: done by the worker")
+    assert ImportJob.objects.get().status == "completed"
+
+
+def test_spotify_import_runs_a_job_whose_worker_died(account, sandbox, settings):
+    # left 'running' by a worker that stopped: not waited for forever, but put back and run
+    from django.utils import timezone
+
+    settings.JOB_STALE_SECONDS = 1
+    ImportJob.objects.create(
+        owner=account.user, source="liked", status="running", heartbeat_at=timezone.now()
+    )
+
+    out = import_liked()
+
+    assert out.startswith("liked: completed: Liked Songs: 120 tracks")
 
 
 def test_spotify_import_force_runs_a_waiting_job_and_forces_it(account, sandbox):
