@@ -18,7 +18,9 @@ class TrackflowConfig(AppConfig):
         from django.apps import apps
 
         from trackflow.jobs import schedules
+        from trackflow.lookups import register_lookups
 
+        register_lookups()
         schedules.register(_install_schedules)
         # After each migrate, once: post_migrate is sent per app with models, and this app
         # has none (connected to itself, the sweep was never scheduled); django_q owns the
