@@ -23,7 +23,8 @@ Conditions
   No values -> no match.
 - A negative operator is exactly NOT its positive partner: `isNot` = NOT `is`,
   `notContains` = NOT `contains`, `notIn` = NOT `in`, `notInTheLast` = NOT `inTheLast`,
-  `notInPlaylist` = NOT `inPlaylist`. So it matches a track with no value, and on a
+  `notInPlaylist` = NOT `inPlaylist`, `notMatches` = NOT `matches`, `notInTheRange` = NOT
+  `inTheRange`. So it matches a track with no value, and on a
   multi-valued field it means "no value matches" (SQL: `NOT EXISTS`, or `NOT
   COALESCE(test, FALSE)`: a NULL must never leak out of a negation).
 - `isPresent`: at least one present value; `isMissing` = NOT `isPresent`. Value: `true`.

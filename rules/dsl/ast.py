@@ -1,7 +1,8 @@
 """The rule AST: immutable, hashable, comparable, so round-trips can be checked with `==`.
 
 Values are already typed: `str`, `int`, `float`, `bool`, `datetime.date`, aware UTC
-`datetime.datetime`, tuples for `in`/`notIn`/`inTheRange`, `PlaylistRef` for playlists.
+`datetime.datetime`, tuples for `in`/`notIn`/`inTheRange`/`notInTheRange`, `PlaylistRef`
+for playlists.
 """
 
 from __future__ import annotations

@@ -25,9 +25,11 @@ PHRASES = {
     "startsWith": "starts with",
     "endsWith": "ends with",
     "matches": "matches",
+    "notMatches": "does not match",
     "in": "is one of",
     "notIn": "is not one of",
     "inTheRange": "in",
+    "notInTheRange": "not in",
     "inTheLast": "in the last",
     "notInTheLast": "not in the last",
     "isMissing": "is missing",
@@ -58,8 +60,8 @@ def describe(cond: Condition) -> str:
     phrase, value = PHRASES[cond.op], cond.value
     if cond.op in ("isMissing", "isPresent"):
         return f"{cond.field} {phrase}"
-    if cond.op == "inTheRange":
-        return f"{cond.field} in {show(value[0])}..{show(value[1])}"
+    if cond.op in ("inTheRange", "notInTheRange"):
+        return f"{cond.field} {phrase} {show(value[0])}..{show(value[1])}"
     if cond.op in ("inTheLast", "notInTheLast"):
         return f"{cond.field} {phrase} {value} days"
     if isinstance(value, tuple):

@@ -3,7 +3,8 @@
 A term is a bare word (`daft`), a quoted phrase (`"daft punk"`), or `field:VALUE` where
 VALUE may start with one of `= ~ > >= < <=` and is a bare run of characters or a quoted
 string. In quotes, `\\"` is a quote and `\\\\` a backslash; any other backslash is kept,
-so `"\\d+"` is the regex `\\d+`. Outside quotes, whitespace and parentheses end a word.
+so `"\\d+"` is the regex `\\d+`. Outside quotes, whitespace and parentheses end a word; a
+`(` right after a word or value is an error (quote a value that holds one).
 """
 
 from __future__ import annotations
@@ -91,7 +92,10 @@ class _Lexer:
         field = self.field_name()
         if field is None:
             word = self.bare()
-            return Token(word, start) if word in KEYWORDS else Token("TERM", start, value=word)
+            if word in KEYWORDS:
+                return Token(word, start)
+            self.no_parenthesis(f"the word '{word}': quote it, or put a space before a group")
+            return Token("TERM", start, value=word)
         prefix = next((p for p in PREFIXES if self.text.startswith(p, self.i)), "")
         self.i += len(prefix)
         if self.peek() == '"':
@@ -100,7 +104,15 @@ class _Lexer:
         if not value:
             hint = " (quote a value that holds parentheses)" if self.peek() == "(" else ""
             raise syntax_error(self.i, f"expected a value after '{field}:{prefix}'{hint}")
+        hint = f'quote a value that holds parentheses, as in {field}:{prefix}"..."'
+        self.no_parenthesis(f"the value of '{field}:{prefix}': {hint}")
         return Token("TERM", start, field, prefix, value)
+
+    def no_parenthesis(self, where: str) -> None:
+        """A `(` right after a word would start a group and cut the word in two, changing
+        the rule without a word said: `title:foo(bar)` would be `title:foo (bar)`."""
+        if self.peek() == "(":
+            raise syntax_error(self.i, f"'(' inside {where}")
 
     def tokens(self) -> list[Token]:
         out = []

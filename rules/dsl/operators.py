@@ -30,9 +30,11 @@ FITS: dict[str, frozenset[T]] = {
     "startsWith": TEXTUAL,
     "endsWith": TEXTUAL,
     "matches": TEXTUAL,
+    "notMatches": TEXTUAL,
     "in": LISTABLE,
     "notIn": LISTABLE,
     "inTheRange": ORDERED,
+    "notInTheRange": ORDERED,
     "inTheLast": DATES,
     "notInTheLast": DATES,
     "inPlaylist": frozenset({T.PLAYLIST}),
@@ -51,6 +53,8 @@ NEGATIVE_OF: dict[str, str] = {
     "notIn": "in",
     "notInTheLast": "inTheLast",
     "notInPlaylist": "inPlaylist",
+    "notMatches": "matches",
+    "notInTheRange": "inTheRange",
 }
 # both directions, plus isMissing <-> isPresent (which is also an exact NOT)
 NEGATION: dict[str, str] = {
@@ -59,6 +63,10 @@ NEGATION: dict[str, str] = {
     "isMissing": "isPresent",
     "isPresent": "isMissing",
 }
+
+# NOT `gt` is `lte` or no value (on single-valued fields with numbers or dates, where
+# either the value is missing or it compares): how the text form negates comparisons
+OPPOSITE = {"gt": "lte", "gte": "lt", "lt": "gte", "lte": "gt"}
 
 # on date fields `gt`/`lt` mean the same as `after`/`before`: normalize to the date names
 DATE_ALIASES = {"gt": "after", "lt": "before"}

@@ -1,8 +1,10 @@
 """AST -> the short text form, for rules the text form can say; None for the rest.
 
 Not expressible (None): `in`, `notIn`, `startsWith`, `endsWith`, `isMissing`,
-`isPresent`, and an `any` group of one member. Rendering mirrors `text.py`'s
-structure rules, so `parse_query(render_query(r)) == r` whenever it is not None.
+`isPresent`, and an `any` group of one member; but `{"any": [{"lte": {"year": 2000}},
+{"isMissing": {"year": true}}]}` is what `-year:>2000` parses to, and is said so.
+Rendering mirrors `text.py`'s structure rules, so `parse_query(render_query(r)) == r`
+whenever it is not None.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ SAYABLE = frozenset(
 # text `is` needs `=`: a bare `field:value` on these is `contains`
 TYPED_BY_EQUALS = (FieldType.TEXT, FieldType.DYNAMIC)
 SYMBOLS = {op: symbol for symbol, op in COMPARISONS.items()} | {"after": ">", "before": "<"}
+# the comparison whose NOT (or no value) each one is, as `-field:SYMBOL` says it
+NEGATED_SYMBOLS = {"lte": ">", "lt": ">=", "before": ">=", "gte": "<", "gt": "<=", "after": "<="}
 
 
 class _Inexpressible(Exception):
@@ -105,10 +109,25 @@ def _bare_word(group: Group) -> str | None:
     return value if _safe_bare(value) and ":" not in value else _quote(value)
 
 
+def _not_compared(group: Group) -> str | None:
+    """`-year:>2000` for the group it parses to: the opposite comparison, or no value."""
+    if group.kind != "any" or len(group.children) != 2:
+        return None
+    compared, missing = group.children
+    if not (isinstance(compared, Condition) and isinstance(missing, Condition)):
+        return None
+    spec = lookup_field(compared.field)
+    if compared.op not in NEGATED_SYMBOLS or spec is None or spec.type is FieldType.DYNAMIC:
+        return None
+    if (missing.op, missing.field, missing.value) != ("isMissing", compared.field, True):
+        return None
+    return f"-{compared.field}:{NEGATED_SYMBOLS[compared.op]}{_scalar(compared.value)}"
+
+
 def _term(node: Node) -> str:
     if isinstance(node, Condition):
         return _condition(node)
-    return _bare_word(node) or f"({_inner(node)})"
+    return _bare_word(node) or _not_compared(node) or f"({_inner(node)})"
 
 
 def _alternative(node: Node) -> str:

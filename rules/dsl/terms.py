@@ -78,6 +78,8 @@ def _condition(token: Token) -> dict:
         op = COMPARISONS[token.prefix]
         return {op: {name: text if op == "matches" else typed(text, type_, token.quoted)}}
     if type_ in RANGED and not token.quoted and ".." in text:
+        if "..." in text:
+            raise syntax_error(token.pos, "a range is low..high (two dots)")
         days = _days(text) if type_ in (FieldType.DATE, FieldType.DATETIME) else None
         if days is not None:
             return {"inTheLast": {name: days}}

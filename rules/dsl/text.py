@@ -7,20 +7,23 @@
 
 Structure: the whole query is an `all` of its terms, or an `any` when it has top-level
 `OR`s; parentheses always make a group (`all` unless they hold an `OR`); an `OR`
-alternative of several terms is an `all` group. `-` negates by De Morgan: a group flips
-`all`/`any` and negates its members; a condition takes its negative partner (`contains`
-<-> `notContains`, `is` <-> `isNot`, `inTheLast` <-> `notInTheLast`, `inPlaylist` <->
-`notInPlaylist`). Comparisons, ranges and `~` have no partner, so negating them is an
-error: NOT `year:>2000` would also keep tracks without a year, which `year:<=2000` does
-not, and the text form never changes meaning silently.
+alternative of several terms is an `all` group. `-` negates exactly, by De Morgan: a group
+flips `all`/`any` and negates its members; a condition takes its negative partner
+(`contains` <-> `notContains`, `is` <-> `isNot`, `matches` <-> `notMatches`, `inTheRange`
+<-> `notInTheRange`, `inTheLast` <-> `notInTheLast`, `inPlaylist` <-> `notInPlaylist`).
+A comparison has none: NOT `year:>2000` is `year:<=2000` OR no year, `{"any": [{"lte":
+...}, {"isMissing": ...}]}`, which `render` says as `-year:>2000` again. On `PROVIDER.KEY`
+a value that is not a number would match the NOT too, which nothing else says, so `-` on
+a comparison there is an error: the text form never changes meaning silently.
 """
 
 from __future__ import annotations
 
 from .ast import Rule, child_path
 from .errors import RuleError, RuleValidationError
+from .fields import FieldType, lookup_field
 from .lexer import Token, syntax_error, tokenize
-from .operators import NEGATION
+from .operators import NEGATION, OPPOSITE
 from .parse import MAX_DEPTH, KnownPlaylist, parse_rule
 from .terms import Piece, term_piece
 
@@ -32,12 +35,22 @@ def negate(piece: Piece, pos: int) -> Piece:
         kind = "any" if piece.kind == "all" else "all"
         return Piece(piece.pos, kind=kind, kids=[negate(kid, pos) for kid in piece.kids])
     [(op, body)] = piece.cond.items()
+    if op in OPPOSITE:
+        return _not_compared(piece, op, body, pos)
     if op not in NEGATION:
-        hint = "write the opposite comparison" if op in ("gt", "gte", "lt", "lte") else ""
-        raise syntax_error(
-            pos, f"'{op}' cannot be negated with '-'" + (f"; {hint}" if hint else "")
-        )
+        raise syntax_error(pos, f"'{op}' cannot be negated with '-'")
     return Piece(piece.pos, cond={NEGATION[op]: body})
+
+
+def _not_compared(piece: Piece, op: str, body: dict, pos: int) -> Piece:
+    """NOT `year > x`: `year <= x`, or no year (see the module's docstring)."""
+    [name] = body
+    field = lookup_field(name)
+    if field is not None and field.type is FieldType.DYNAMIC:
+        problem = f"'{op}' on {field.name} cannot be negated with '-' (a value that is not"
+        raise syntax_error(pos, problem + " a number would match too); write the opposite")
+    missing = Piece(piece.pos, {"isMissing": {name: True}})
+    return Piece(piece.pos, kind="any", kids=[Piece(piece.pos, {OPPOSITE[op]: body}), missing])
 
 
 def _group(alternatives: list[list[Piece]], pos: int) -> Piece:

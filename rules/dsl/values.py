@@ -146,11 +146,11 @@ def coerce_value(op: str, raw: Any, field: Field) -> Value:
         return equality_scalar(raw, field)
     if op in ("in", "notIn"):
         return _list(raw, field)
-    if op == "inTheRange":
+    if op in ("inTheRange", "notInTheRange"):
         return _range(raw, field)
     if op in ("inTheLast", "notInTheLast"):
         return _days(raw)
-    if op == "matches":
+    if op in ("matches", "notMatches"):
         pattern = _text(raw)
         problem = validate_pattern(pattern)
         if problem:

@@ -71,6 +71,16 @@ class SortText(Func):
         return self.as_sql(compiler, connection, template=template)
 
 
+class CodePoints(Func):
+    """A text as ORDER BY compares it: code point by code point on both databases."""
+
+    template = "%(expressions)s"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template='(%(expressions)s COLLATE "C")')
+
+
 class Matches(Expression):
     """`value matches pattern`: the portable regex (rules.dsl.regex), ignoring case."""
 

@@ -1,8 +1,9 @@
 """`sort` and `random` -> ORDER BY, matching rules.dsl.ordering exactly.
 
 Each key sorts present values first, missing (NULL) last in either direction; text by its
-folded code points; ties by track id. `random` orders by a hash of the id under a seed:
-the same seed gives the same order (a preview's pages agree), another seed another order.
+folded code points; `PROVIDER.KEY` by its number, then its text; ties by track id.
+`random` orders by a hash of the id under a seed: the same seed gives the same order (a
+preview's pages agree), another seed another order.
 """
 
 import hashlib
@@ -14,22 +15,22 @@ from rules.dsl.fields import FieldType, lookup_field
 
 from .expressions import SortText
 from .scope import Scope
-from .sources import COLUMNS, RELATED, enrichment_number, first_name
+from .sources import COLUMNS, RELATED, enrichment_number, enrichment_text, first_name
 
 PRIME = 2_147_483_647  # 2**31 - 1
 
 
-def sort_value(key: SortKey, scope: Scope):
-    """The expression a track sorts by for one key; NULL sorts as missing."""
+def sort_values(key: SortKey, scope: Scope) -> list:
+    """The expressions a track sorts by for one key; NULL sorts as missing."""
     field = lookup_field(key.field)
     if field is None or not field.sortable:
         raise ValueError(f"cannot sort by {key.field!r}")
     if field.type is FieldType.DYNAMIC:
-        return enrichment_number(field.name)
+        return [enrichment_number(field.name), enrichment_text(field.name)]
     if field.name in RELATED:
-        return first_name(field.name, scope)
+        return [first_name(field.name, scope)]
     value = COLUMNS[field.name](scope)
-    return SortText(value) if field.type in (FieldType.TEXT, FieldType.ENUM) else value
+    return [SortText(value) if field.type in (FieldType.TEXT, FieldType.ENUM) else value]
 
 
 def shuffle_key(seed: int):
@@ -50,6 +51,8 @@ def order_by(sort, scope: Scope, seed: int = 0) -> list[OrderBy | str]:
         return [shuffle_key(seed).asc(), "id"]
     keys = []
     for key in sort:
-        value = sort_value(key, scope)
-        keys.append(value.desc(nulls_last=True) if key.descending else value.asc(nulls_last=True))
+        for value in sort_values(key, scope):
+            keys.append(
+                value.desc(nulls_last=True) if key.descending else value.asc(nulls_last=True)
+            )
     return [*keys, "id"]

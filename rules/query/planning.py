@@ -21,7 +21,7 @@ def cost(node: Node) -> int:
     if isinstance(node, Group):
         return max((cost(child) for child in node.children), default=CHEAP)
     field = lookup_field(node.field)
-    if node.op == "matches" or node.field == "genre":
+    if node.op in ("matches", "notMatches") or node.field == "genre":
         return COSTLY
     if field is not None and field.type is FieldType.DYNAMIC:
         return COSTLY

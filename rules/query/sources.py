@@ -23,6 +23,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
     When,
 )
@@ -39,7 +40,7 @@ from library.models import (
 from rules.models import EnrichmentValue
 
 from .dates import date_added
-from .expressions import SortText
+from .expressions import CodePoints, SortText
 from .scope import SAVED, Holds, Scope
 
 
@@ -55,6 +56,15 @@ def enrichment_number(name: str) -> Subquery:
         track=OuterRef("pk"), provider=provider, key=key, kind=EnrichmentValue.Kind.NUMBER
     )
     return Subquery(rows.values("number")[:1], output_field=FloatField())
+
+
+def enrichment_text(name: str) -> CodePoints:
+    """`PROVIDER.KEY` when it is a string, folded, else NULL: what sorts after numbers."""
+    provider, _, key = name.partition(".")
+    rows = EnrichmentValue.objects.filter(
+        track=OuterRef("pk"), provider=provider, key=key, kind=EnrichmentValue.Kind.STRING
+    )
+    return CodePoints(Subquery(rows.values("folded")[:1], output_field=TextField()))
 
 
 def _flag(condition: Q) -> Case:

@@ -50,15 +50,26 @@ def test_text_compares_folded_code_points():
     assert ids("-artist", TRACKS) == [1, 4, 2, 3]
 
 
-def test_enrichments_sort_by_numeric_values_only():
+def test_enrichments_sort_numbers_then_folded_text_then_missing():
     tracks: list[TrackFacts] = [
         {"id": 1, "enrichments": {"audio": {"bpm": 120}}},
         {"id": 2, "enrichments": {"audio": {"bpm": "fast"}}},
         {"id": 3, "enrichments": {"audio": {"bpm": 99.5}}},
         {"id": 4},
+        {"id": 5, "enrichments": {"audio": {"bpm": "Adagio"}}},
+        {"id": 6, "enrichments": {"audio": {"bpm": True}}},  # neither: sorts as missing
     ]
-    assert ids("audio.bpm", tracks) == [3, 1, 2, 4]
-    assert ids("-audio.bpm", tracks) == [1, 3, 2, 4]
+    assert ids("audio.bpm", tracks) == [3, 1, 5, 2, 4, 6]
+    assert ids("-audio.bpm", tracks) == [1, 3, 2, 5, 4, 6]
+
+
+def test_a_text_enrichment_sorts_by_its_text():
+    keys = ["C#", "a", "F", None, "Bb"]
+    tracks: list[TrackFacts] = [
+        {"id": i, "enrichments": {"audio": {"key": key}}} for i, key in enumerate(keys, 1)
+    ]
+    assert ids("audio.key", tracks) == [2, 5, 1, 3, 4]
+    assert ids("-audio.key", tracks) == [3, 1, 5, 2, 4]
 
 
 def test_datetimes_compare_as_utc_instants():

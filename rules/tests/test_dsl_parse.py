@@ -197,7 +197,7 @@ def test_a_misfit_names_the_operators_that_do_fit():
     [(_, message)] = errors_of(one("contains", "year", "19"))
     assert message == (
         "'contains' does not apply to year (int); use is, isNot, gt, gte, lt, lte, in, notIn, "
-        "inTheRange, isMissing, isPresent"
+        "inTheRange, notInTheRange, isMissing, isPresent"
     )
 
 
@@ -295,7 +295,7 @@ def test_every_error_is_collected_with_its_path():
         (
             "all[1].gt.title",
             "'gt' does not apply to title (text); use is, isNot, contains, notContains, "
-            "startsWith, endsWith, matches, in, notIn, isMissing, isPresent",
+            "startsWith, endsWith, matches, notMatches, in, notIn, isMissing, isPresent",
         ),
         ("all[2].any[0].gtt", "unknown operator 'gtt'; did you mean 'gt' or 'gte'?"),
         ("all[2].any[1].gt.audio.bpm", "expected a number, got text 'fast'"),

@@ -51,8 +51,10 @@ for spec in FIELDS.values():
     BY_TYPE.setdefault(spec.type, []).append(spec.name)
 
 NEGATABLE = {"is", "isNot", "contains", "notContains", "inTheLast", "notInTheLast"}
-NEGATABLE |= {"inPlaylist", "notInPlaylist"}
-SAYABLE = NEGATABLE | {"matches", "gt", "gte", "lt", "lte", "before", "after", "inTheRange"}
+NEGATABLE |= {"inPlaylist", "notInPlaylist", "matches", "notMatches"}
+NEGATABLE |= {"inTheRange", "notInTheRange"}
+COMPARED = {"gt", "gte", "lt", "lte", "before", "after"}
+SAYABLE = NEGATABLE | COMPARED
 
 
 def _range(values):
@@ -64,6 +66,7 @@ def _conditions_for(type_: T, name: str) -> list:
     if type_ is T.TEXT:
         return [("is", texts), ("isNot", texts), ("contains", texts), ("notContains", texts),
                 ("startsWith", texts), ("endsWith", texts), ("matches", patterns),
+                ("notMatches", patterns),
                 ("in", st.lists(texts, min_size=1, max_size=3).map(tuple))]  # fmt: skip
     if type_ is T.ENUM:
         return [("is", st.sampled_from(SOURCES)), ("isNot", st.sampled_from(SOURCES)),
@@ -76,14 +79,17 @@ def _conditions_for(type_: T, name: str) -> list:
             values = st.integers(0, 100)
         pairs = [(op, values) for op in ("is", "isNot", "gt", "gte", "lt", "lte")]
         pairs += [("inTheRange", _range(values)), ("in", st.lists(values, min_size=1).map(tuple))]
+        pairs += [("notInTheRange", _range(values))]
         if type_ is T.DYNAMIC:
             pairs += [("is", texts | st.booleans()), ("contains", texts), ("matches", patterns)]
+            pairs += [("notMatches", patterns)]
         return pairs
     when = dates if type_ is T.DATE else dates | datetimes
     pairs = [(op, when) for op in ("is", "isNot", "before", "after", "gte", "lte")]
     ranges = _range(dates) if type_ is T.DATE else _range(dates) | _range(datetimes)
     days = st.integers(1, 100_000)
-    return pairs + [("inTheRange", ranges), ("inTheLast", days), ("notInTheLast", days)]
+    pairs += [("inTheRange", ranges), ("notInTheRange", ranges)]
+    return pairs + [("inTheLast", days), ("notInTheLast", days)]
 
 
 MISSING_OPS = [("isMissing", st.just(True)), ("isPresent", st.just(True))]
@@ -224,6 +230,26 @@ def test_minus_before_parentheses_is_logical_not(rule, track):
     assert evaluate(parse_query(f"-({text})"), track, NOW) is not evaluate(rule, track, NOW)
 
 
+TYPED_ORDERED = [n for n, f in FIELDS.items() if f.type in (T.INT, T.NUMBER, T.DATE, T.DATETIME)]
+
+
+@st.composite
+def comparisons(draw) -> Condition:
+    """A comparison on a field with one typed value (where `-` may negate it)."""
+    name = draw(st.sampled_from(TYPED_ORDERED))
+    op, values = draw(st.sampled_from([p for p in PAIRS[name] if p[0] in COMPARED]))
+    return Condition(op, name, draw(values))
+
+
+@PROPERTY
+@given(comparisons(), facts)
+def test_minus_before_a_comparison_is_logical_not(condition, track):
+    text = render_query(Rule(Group("all", (condition,))))
+    negated = parse_query(f"-{text}")
+    assert evaluate(negated, track, NOW) is not evaluate(condition, track, NOW)
+    assert render_query(negated) == f"-{text}"
+
+
 def _nodes(group: Group):
     for child in group.children:
         yield child
@@ -240,6 +266,8 @@ def test_a_negative_operator_is_exactly_not_its_positive(rule, track):
         "notIn": "in",
         "notInTheLast": "inTheLast",
         "notInPlaylist": "inPlaylist",
+        "notMatches": "matches",
+        "notInTheRange": "inTheRange",
         "isMissing": "isPresent",
     }
     for node in _nodes(rule.root):

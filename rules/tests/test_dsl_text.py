@@ -104,10 +104,35 @@ def test_a_term_becomes_one_condition(text, condition):
         ("--title:love", {"contains": {"title": "love"}}),
         ("--year:>3", {"gt": {"year": 3}}),
         ("-" * 4999 + "year:3", {"isNot": {"year": 3}}),
+        ("-year:1990..1999", {"notInTheRange": {"year": [1990, 1999]}}),
+        ("-audio.bpm:100..120", {"notInTheRange": {"audio.bpm": [100, 120]}}),
+        ("-title:~re", {"notMatches": {"title": "re"}}),
+        ('-audio.key:~"^(a|b)$"', {"notMatches": {"audio.key": "^(a|b)$"}}),
     ],
 )
 def test_minus_takes_the_negative_operator(text, condition):
     assert as_json(text) == {"all": [condition]}
+
+
+@pytest.mark.parametrize(
+    ("text", "opposite", "rendered"),
+    [
+        ("-year:>2000", {"lte": {"year": 2000}}, "-year:>2000"),
+        ("-year:>=2000", {"lt": {"year": 2000}}, "-year:>=2000"),
+        ("-duration:<300.5", {"gte": {"duration": 300.5}}, "-duration:<300.5"),
+        ("-popularity:<=10", {"gt": {"popularity": 10}}, "-popularity:<=10"),
+        ("-year:2000..", {"lt": {"year": 2000}}, "-year:>=2000"),
+        ("-year:..1999", {"gt": {"year": 1999}}, "-year:<=1999"),
+        ("-releasedate:>2020-01-01", {"lte": {"releasedate": "2020-01-01"}}, None),
+        ("-releasedate:>=2020-01-01", {"before": {"releasedate": "2020-01-01"}}, None),
+        ("-likedat:<2024-01-01", {"gte": {"likedat": "2024-01-01"}}, None),
+    ],
+)
+def test_minus_on_a_comparison_is_the_opposite_or_no_value(text, opposite, rendered):
+    [field] = next(iter(opposite.values()))
+    expected = {"any": [opposite, {"isMissing": {field: True}}]}
+    assert as_json(text) == {"all": [expected]}
+    assert render_query(parse_query(text)) == (rendered or text)
 
 
 def test_bare_words_search_title_artist_and_album():
@@ -168,14 +193,38 @@ def test_options_may_stand_anywhere_at_the_top_level():
         ('ti"tle', ["text[2]: unexpected '\"' inside a word; quote the whole value"]),
         ('""', ["text[0]: empty phrase"]),
         (
-            "-year:>2000",
-            ["text[0]: 'gt' cannot be negated with '-'; write the opposite comparison"],
+            "-audio.bpm:>120",
+            [
+                "text[0]: 'gt' on audio.bpm cannot be negated with '-' (a value that is not a"
+                " number would match too); write the opposite"
+            ],
         ),
-        ("-title:~^a", ["text[0]: 'matches' cannot be negated with '-'"]),
-        ("-year:1990..1999", ["text[0]: 'inTheRange' cannot be negated with '-'"]),
         (
-            "x -(a OR year:<3)",
-            ["text[2]: 'lt' cannot be negated with '-'; write the opposite comparison"],
+            "x -(a OR audio.bpm:<3)",
+            [
+                "text[2]: 'lt' on audio.bpm cannot be negated with '-' (a value that is not a"
+                " number would match too); write the opposite"
+            ],
+        ),
+        ("year:1990...1999", ["text[0]: a range is low..high (two dots)"]),
+        ("x releasedate:2020-01-01...", ["text[2]: a range is low..high (two dots)"]),
+        (
+            "title:~^bl(ue|ack)",
+            [
+                "text[10]: '(' inside the value of 'title:~': quote a value that holds"
+                ' parentheses, as in title:~"..."'
+            ],
+        ),
+        (
+            "x title:foo(bar)",
+            [
+                "text[11]: '(' inside the value of 'title:': quote a value that holds"
+                ' parentheses, as in title:"..."'
+            ],
+        ),
+        (
+            "(x foo(bar))",
+            ["text[6]: '(' inside the word 'foo': quote it, or put a space before a group"],
         ),
         ("year:..", ["text[0]: a range needs at least one end: a..b, a.. or ..b"]),
         ("playlist:~x", ['text[0]: playlist: takes a name or #id, as in playlist:"Road Trip"']),
@@ -245,6 +294,8 @@ def test_the_text_form_and_the_json_form_give_the_same_rule():
         'title:~"^(a|b)\\d$" isrc:~^GB',
         "sort:random limit:5",
         "year:>=1990 duration:<=300.5 popularity:10..90 source:local -source:upload",
+        '-year:1990..1999 -title:~"^(a|b)" -audio.bpm:100..120 -(year:>2000 OR title:x)',
+        "-releasedate:>=2020-01-01 -likedat:<2024-01-01T08:00:00Z -popularity:<=10",
     ],
 )
 def test_rendering_gives_back_the_same_rule(text):

@@ -63,6 +63,8 @@ CASES = [
     ({"isNot": {"title": "one more time"}}, [*OTHERS]),
     ({"notContains": {"artist": "daft"}}, ["Svefn-g-englar", "İstanbul 50%", "Ünderground_mix"]),
     ({"matches": {"title": "^[a-z]+-g-"}}, ["Svefn-g-englar"]),
+    ({"notMatches": {"title": "^[a-z]+-g-"}}, ["One More Time", "ÆON", "İstanbul 50%", MIX]),
+    ({"notMatches": {"audio.key": "^d"}}, OTHERS),  # no key, or one that does not match
     ({"in": {"artist": ["sigur rós", "über"]}}, ["Svefn-g-englar", "Ünderground_mix"]),
     ({"notIn": {"status": ["new"]}}, ["İstanbul 50%"]),
     ({"is": {"albumartist": "SIGUR RÓS"}}, ["Svefn-g-englar"]),
@@ -72,6 +74,8 @@ CASES = [
     ({"gt": {"year": 2000}}, ["One More Time"]),
     ({"lte": {"year": 2000}}, ["Svefn-g-englar"]),
     ({"inTheRange": {"duration": [300, 600]}}, ["One More Time"]),
+    ({"notInTheRange": {"duration": [300, 600]}}, OTHERS),  # longer, or no duration
+    ({"notInTheRange": {"year": [2000, 2010]}}, OTHERS),
     ({"gte": {"popularity": 55}}, ["One More Time", "Svefn-g-englar"]),
     ({"is": {"explicit": True}}, ["ÆON"]),
     ({"is": {"liked": False}}, ["ÆON", "İstanbul 50%"]),
@@ -123,6 +127,17 @@ def test_missing_values_sort_last_either_way(owner, library):
     missing = ["İstanbul 50%", "ÆON", "Ünderground_mix"]
     assert up == ["Svefn-g-englar", "One More Time", *missing]
     assert down == ["One More Time", "Svefn-g-englar", *missing]
+
+
+def test_an_enrichment_sorts_numbers_then_text_then_missing(owner, library):
+    b.track(owner, "Keyed", saved_at=NOW, enrichments={"audio": {"bpm": "Allegro", "key": 5}})
+    up = titles(owner, parse_rule({"all": [], "sort": "audio.bpm"}))
+    down = titles(owner, parse_rule({"all": [], "sort": "-audio.bpm"}))
+    missing = ["İstanbul 50%", MIX]
+    assert up == ["ÆON", "One More Time", "Keyed", "Svefn-g-englar", *missing]
+    assert down == ["One More Time", "ÆON", "Svefn-g-englar", "Keyed", *missing]
+    by_key = titles(owner, parse_query("sort:audio.key,title"))
+    assert by_key == ["Keyed", "One More Time", "İstanbul 50%", "Svefn-g-englar", "ÆON", MIX]
 
 
 def test_text_sorts_by_folded_code_points(owner, library):

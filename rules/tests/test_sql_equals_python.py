@@ -124,8 +124,9 @@ def conditions(draw):
     kind = draw(st.sampled_from(["text", "number", "bool", "date", "dynamic", "misc"]))
     if kind == "text":
         field = draw(st.sampled_from(TEXT_FIELDS))
-        op = draw(st.sampled_from([*TEXT_OPS, "matches", "in", "notIn", "isMissing", "isPresent"]))
-        if op == "matches":
+        op = draw(st.sampled_from([*TEXT_OPS, "matches", "notMatches", "in", "notIn"]))
+        op = draw(st.sampled_from([op, "isMissing", "isPresent"]))
+        if op in ("matches", "notMatches"):
             return {op: {field: draw(st.sampled_from(PATTERNS))}}
         if op in ("in", "notIn"):
             return {op: {field: draw(st.lists(st.sampled_from(NEEDLES + TEXTS), min_size=1))}}
@@ -137,9 +138,10 @@ def conditions(draw):
         values = {"year": [1999, 2000, 2001], "duration": [1.5, 215, 215.5], "popularity": [0, 50]}
         value = st.sampled_from(values[field])
         op = draw(st.sampled_from(["is", "isNot", "gt", "gte", "lt", "lte", "in", "inTheRange"]))
+        op = draw(st.sampled_from([op, "notInTheRange"]))
         if op == "in":
             return {op: {field: draw(st.lists(value, min_size=1, max_size=2))}}
-        if op == "inTheRange":
+        if op in ("inTheRange", "notInTheRange"):
             return {op: {field: sorted(draw(st.lists(value, min_size=2, max_size=2)))}}
         return {op: {field: draw(value)}}
     if kind == "bool":
@@ -148,21 +150,32 @@ def conditions(draw):
     if kind == "date":
         field = draw(st.sampled_from(["likedat", "dateadded", "releasedate"]))
         op = draw(st.sampled_from(["is", "before", "after", "gte", "lte", "inTheRange"]))
-        op = draw(st.sampled_from([op, "inTheLast", "notInTheLast", "isMissing"]))
+        op = draw(st.sampled_from([op, "inTheLast", "notInTheLast", "isMissing", "notInTheRange"]))
         days = ["1999-12-31", "2000-01-01"] if field == "releasedate" else DAYS
         if op in ("inTheLast", "notInTheLast"):
             return {op: {field: draw(st.sampled_from([1, 10, 11, 9000]))}}
         if op == "isMissing":
             return {op: {field: True}}
-        if op == "inTheRange":
+        if op in ("inTheRange", "notInTheRange"):
             low = draw(st.sampled_from(days[:2]))
             return {op: {field: [low, days[1]]}}
         return {op: {field: draw(st.sampled_from(days))}}
     if kind == "dynamic":
         field = draw(st.sampled_from(DYNAMIC))
         op = draw(st.sampled_from(["is", "isNot", "gt", "lte", "in", "contains", "isPresent"]))
+        op = draw(st.sampled_from([op, "notInTheRange", "notMatches"]))
         if op in ("gt", "lte"):
             return {op: {field: draw(st.sampled_from([1, 1.5, 100, 120]))}}
+        if op == "notInTheRange":
+            return {
+                op: {
+                    field: sorted(
+                        draw(st.lists(st.sampled_from([1, 1.5, 120]), min_size=2, max_size=2))
+                    )
+                }
+            }
+        if op == "notMatches":
+            return {op: {field: draw(st.sampled_from(PATTERNS))}}
         if op == "contains":
             return {op: {field: draw(st.sampled_from(["a", "FA", "12"]))}}
         if op == "isPresent":
@@ -192,7 +205,7 @@ def groups(depth: int = 0):
 
 SORTABLE = ["title", "artist", "albumartist", "album", "year", "releasedate", "duration"]
 SORTABLE += ["explicit", "popularity", "isrc", "source", "liked", "likedat", "dateadded"]
-SORTABLE += ["hasaudio", "status", "audio.bpm", "musicbrainz.bpm"]
+SORTABLE += ["hasaudio", "status", "audio.bpm", "musicbrainz.bpm", "audio.key", "audio.genres"]
 sorts = st.lists(st.sampled_from(SORTABLE), max_size=3, unique=True).flatmap(
     lambda keys: st.tuples(*(st.sampled_from([k, "-" + k]) for k in keys)).map(",".join)
 )
@@ -286,7 +299,7 @@ SINGLE = {
         [*TEXT_OPS, "in"],
         ["a", "ós", "ÓS", "æon", "%", "_", "\\", "house", "électro", "k"],
     ),
-    "matches": (TEXT_FIELDS, ["matches"], PATTERNS),
+    "matches": (TEXT_FIELDS, ["matches", "notMatches"], PATTERNS),
     "number": (["year", "duration", "popularity"], ["is", "isNot", "gt", "lte"], [0, 1.5, 2000]),
     "dynamic": (
         DYNAMIC,
@@ -326,6 +339,14 @@ EXTRA = [
     {"inTheRange": {"year": [1999, 2000]}},
     {"inTheRange": {"duration": [1.5, 215]}},
     {"inTheRange": {"audio.bpm": [100, 120]}},
+    {"notInTheRange": {"year": [1999, 2000]}},
+    {"notInTheRange": {"duration": [1.5, 215]}},
+    {"notInTheRange": {"audio.bpm": [100, 120]}},
+    {"notInTheRange": {"releasedate": ["1999-12-31", "2000-01-01"]}},
+    {"notInTheRange": {"likedat": ["2024-01-31", "2024-01-31"]}},
+    {"notInTheRange": {"dateadded": ["2024-01-31T00:00:00Z", "2024-02-01T00:00:00Z"]}},
+    {"notMatches": {"audio.key": "^f"}},
+    {"notMatches": {"musicbrainz.genres": "^h"}},
     {"inTheRange": {"releasedate": ["1999-12-31", "2000-01-01"]}},
     {"inTheRange": {"likedat": ["2024-01-31", "2024-01-31"]}},
     {"inTheRange": {"dateadded": ["2024-01-31T00:00:00Z", "2024-02-01T00:00:00Z"]}},
