@@ -92,7 +92,8 @@ class SyncRun(JobBase):
 
     `before_uris` is the playlist as this run first found it (kept across retries, so a
     restore puts back what was there before the run began); `after_uris` the playlist after
-    the last write that went through, so an interrupted run shows how far it got.
+    the last write that went through, so an interrupted run shows how far it got. A run that
+    made the playlist found none: its `before_uris` is empty, and it cannot be restored.
     """
 
     kind = "sync"
@@ -112,7 +113,14 @@ class SyncRun(JobBase):
     removed = models.PositiveIntegerField(default=0)
     moved = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
-    skipped = models.PositiveIntegerField(default=0, help_text="Selected, but no Spotify id.")
+    skipped = models.PositiveIntegerField(
+        default=0, help_text="Selected, but without a Spotify id or one Spotify does not know."
+    )
+    unknown_uris = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="URIs Spotify refused to add as non-existing: skipped, and by later syncs.",
+    )
     reads = models.PositiveIntegerField(default=0, help_text="Spotify read calls.")
     writes = models.PositiveIntegerField(default=0, help_text="Spotify write calls.")
     overwrote_outside_edits = models.BooleanField(default=False)
@@ -127,6 +135,19 @@ class SyncRun(JobBase):
                 name="syncrun_one_active_per_rule",
             ),
         ]
+
+    @property
+    def unrestorable_reason(self) -> str:
+        """Why a restore of this run cannot put anything back ("" when it can)."""
+        if self.created_playlist:
+            return "that sync made the playlist (it never read one), so there is nothing to restore"
+        if self.before_uris is None:
+            return "that sync never read the playlist, so there is nothing to restore"
+        return ""
+
+
+# the runs a restore can put back: they read the playlist, and did not make it
+RESTORABLE = Q(before_uris__isnull=False, created_playlist=False)
 
 
 class JsonNumberField(models.Field):

@@ -1,6 +1,7 @@
 """What a rule set selects right now: tracks in order, and the Spotify URIs to sync."""
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -8,7 +9,7 @@ from django.db.models import QuerySet
 from library.models import Playlist, Track
 
 from .definitions import stored_rule
-from .models import RuleSet
+from .models import RuleSet, SyncRun
 from .query import compile_rule, limited
 
 MAX_PLAYLIST = 10_000  # the most items a Spotify playlist holds
@@ -54,10 +55,32 @@ class Wanted:
     uris: list[str]
     skipped: int  # selected, but without a Spotify id (local files, uploads, YouTube)
     capped: int  # beyond what a Spotify playlist holds
+    unknown: tuple[str, ...] = ()  # left out: an earlier sync found Spotify does not know them
+    unknown_count: int = 0  # the entries they would have filled
 
 
-def wanted(ruleset: RuleSet) -> Wanted:
+def wanted(ruleset: RuleSet, unknown: Collection[str] = ()) -> Wanted:
+    """The rule's URIs, less those in `unknown` (see `unknown_to_spotify`)."""
     ids = list(selection(ruleset).values_list("spotify_id", flat=True))
     uris = [f"spotify:track:{spotify_id}" for spotify_id in ids if spotify_id]
-    capped = max(len(uris) - MAX_PLAYLIST, 0)
-    return Wanted(uris[:MAX_PLAYLIST], len(ids) - len(uris), capped)
+    return fitted(uris, len(ids) - len(uris), unknown)
+
+
+def fitted(uris: list[str], skipped: int, unknown: Collection[str] = ()) -> Wanted:
+    """`uris` less the `unknown` ones, cut to what a playlist holds."""
+    unknown = set(unknown)
+    known = [uri for uri in uris if uri not in unknown]
+    left_out = tuple(dict.fromkeys(uri for uri in uris if uri in unknown))
+    capped = max(len(known) - MAX_PLAYLIST, 0)
+    return Wanted(known[:MAX_PLAYLIST], skipped, capped, left_out, len(uris) - len(known))
+
+
+def unknown_to_spotify(ruleset: RuleSet, but: SyncRun | None = None) -> set[str]:
+    """The URIs the rule's latest sync that read the playlist (other than `but`) found or
+    knew Spotify does not know: later syncs skip them without asking again, so a sync with
+    nothing else to change still makes no writes."""
+    runs = SyncRun.objects.filter(rule=ruleset, before_uris__isnull=False)
+    if but is not None:
+        runs = runs.exclude(pk=but.pk)
+    latest = runs.order_by("-created_at").values_list("unknown_uris", flat=True).first()
+    return set(latest or ())

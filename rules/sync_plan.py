@@ -9,7 +9,7 @@ from spotify_auth.client import for_user
 from . import diff, target
 from .models import RuleSet
 from .preview import shaped
-from .selection import Wanted, wanted
+from .selection import Wanted, unknown_to_spotify, wanted
 
 
 @dataclass(frozen=True)
@@ -20,17 +20,20 @@ class SyncPlan:
     plan: diff.Plan
     outside_edits: bool  # the playlist changed on Spotify since our last write
     rename_to: str = ""  # the name the sync gives the playlist, when it renames it
+    describe: bool = False  # the sync rewrites the description (it names the rule's old name)
 
     @property
     def writes(self) -> int:
-        """Write calls the sync would make: creating or renaming the playlist is one too,
-        so a dry run and the diff count what the sync will."""
-        return self.plan.writes + int(self.playlist_id is None) + int(bool(self.rename_to))
+        """Write calls the sync would make: creating the playlist is one too, and so is
+        changing its name and description (one call for both), so a dry run and the diff
+        count what the sync will."""
+        details = bool(self.rename_to or self.describe)
+        return self.plan.writes + int(self.playlist_id is None) + int(details)
 
 
 def plan_sync(ruleset: RuleSet) -> SyncPlan:
     client = for_user(ruleset.owner_id)
-    goal = wanted(ruleset)
+    goal = wanted(ruleset, unknown_to_spotify(ruleset))
     found = target.locate(ruleset, client)
     if found.playlist_id is None:
         return SyncPlan(None, found.gone, goal, diff.plan([], goal.uris), False)
@@ -39,9 +42,11 @@ def plan_sync(ruleset: RuleSet) -> SyncPlan:
     if current is None:
         current = target.read_items(client, found.playlist_id)
         outside = outside and current != target.remembered(ruleset, ruleset.spotify_snapshot_id)
-    rename_to = ruleset.playlist_name if found.name != ruleset.playlist_name else ""
+    stale = target.stale_details(found, ruleset)
     plan = diff.plan(current, goal.uris)
-    return SyncPlan(found.playlist_id, False, goal, plan, outside, rename_to)
+    return SyncPlan(
+        found.playlist_id, False, goal, plan, outside, stale.get("name", ""), "description" in stale
+    )
 
 
 def describe_plan(found: SyncPlan) -> str:
@@ -49,9 +54,14 @@ def describe_plan(found: SyncPlan) -> str:
     plan, where = found.plan, ("the playlist" if found.playlist_id else "a new playlist")
     if found.rename_to:
         where += f" (renaming it “{found.rename_to}”)"
+    elif found.describe:
+        where += " (updating its description)"
     counts = f"{len(plan.added)} to add, {len(plan.removed)} to remove"
     counts += f", {len(plan.moved)} to move, {len(plan.unchanged)} unchanged"
-    skipped = f"; {found.wanted.skipped} without a Spotify id" if found.wanted.skipped else ""
+    wanted = found.wanted
+    skipped = f"; {wanted.skipped} without a Spotify id" if wanted.skipped else ""
+    if wanted.unknown_count:
+        skipped += f"; {wanted.unknown_count} unknown to Spotify"
     return f"would make {found.writes} write call(s) to {where}: {counts}{skipped}"
 
 
@@ -71,7 +81,8 @@ def report(found: SyncPlan) -> dict:
         "remove": [entry(uri, at) for at, uri in plan.removed_at()],
         "move": [entry(uri, to, from_position=at) for at, to, uri in plan.moved_at()],
         "unchanged": [entry(uri, at) for at, uri in plan.unchanged_at()],
-        "skipped": found.wanted.skipped,
+        "skipped": found.wanted.skipped + found.wanted.unknown_count,
+        "unknown": list(found.wanted.unknown),
         "writes": found.writes,
     }
 

@@ -6,8 +6,10 @@ Items are read only when the playlist changed since our last write: with the sam
 `snapshot_id` it holds exactly what that write left, which the last SyncRun recorded.
 """
 
+import html
 from dataclasses import dataclass
 
+from library.models import Playlist
 from spotify_auth.client import TrackFlowSpotify
 from spotify_auth.errors import SpotifyApiError
 
@@ -15,7 +17,7 @@ from .diff import Op
 from .models import RuleSet, SyncRun
 
 ITEM_FIELDS = "items(is_local,item(uri,linked_from(uri))),total,limit,offset,next"
-META_FIELDS = "id,name,snapshot_id"
+META_FIELDS = "id,name,description,snapshot_id"
 REMOVABLE = ("spotify:track:", "spotify:episode:")
 DESCRIPTION = "Made by TrackFlow from the rule “{name}”. Edits here are undone at its next sync."
 
@@ -28,6 +30,7 @@ class Target:
     snapshot_id: str = ""
     name: str = ""
     gone: bool = False  # there was one, but it was deleted on Spotify
+    description: str | None = None  # None: Spotify did not say (it may send null)
 
 
 def locate(ruleset: RuleSet, client: TrackFlowSpotify) -> Target:
@@ -42,7 +45,10 @@ def locate(ruleset: RuleSet, client: TrackFlowSpotify) -> Target:
         raise
     if not followed(client, playlist_id):
         return Target(None, gone=True)
-    return Target(playlist_id, meta["snapshot_id"], meta["name"])
+    # Spotify sends descriptions HTML-escaped ("Rock &amp; Roll"), or null
+    about = meta.get("description")
+    about = html.unescape(about) if isinstance(about, str) else None
+    return Target(playlist_id, meta["snapshot_id"], meta["name"], description=about)
 
 
 def followed(client: TrackFlowSpotify, playlist_id: str) -> bool:
@@ -53,16 +59,37 @@ def followed(client: TrackFlowSpotify, playlist_id: str) -> bool:
     return False
 
 
-def create(ruleset: RuleSet, client: TrackFlowSpotify) -> Target:
+def description(ruleset: RuleSet) -> str:
+    """The playlist's description: which rule makes it (by the rule's current name)."""
     name = ruleset.name if len(ruleset.name) <= 200 else ruleset.name[:199] + "…"
-    made = client.create_playlist(ruleset.playlist_name, DESCRIPTION.format(name=name))
+    return DESCRIPTION.format(name=name)
+
+
+def create(ruleset: RuleSet, client: TrackFlowSpotify) -> Target:
+    made = client.create_playlist(ruleset.playlist_name, description(ruleset))
     return Target(made["id"], made.get("snapshot_id", ""), made["name"])
 
 
-def rename(target: Target, ruleset: RuleSet, client: TrackFlowSpotify) -> None:
-    if target.name != ruleset.playlist_name:
-        client.playlist_change_details(target.playlist_id, name=ruleset.playlist_name)
-        target.name = ruleset.playlist_name
+def stale_details(target: Target, ruleset: RuleSet) -> dict[str, str]:
+    """The name and description the playlist should have, where it has others (a renamed
+    rule or target, or edits on Spotify): what one change of details sets. When Spotify
+    sends no description, the one the last sync wrote (the library's copy) stands for it."""
+    shown = target.description
+    if shown is None and ruleset.target_playlist_id is not None:
+        copy = Playlist.objects.filter(pk=ruleset.target_playlist_id)
+        shown = copy.values_list("description", flat=True).first()
+    now = {"name": target.name, "description": shown}
+    wanted = {"name": ruleset.playlist_name, "description": description(ruleset)}
+    return {key: value for key, value in wanted.items() if now[key] not in (None, value)}
+
+
+def update_details(target: Target, ruleset: RuleSet, client: TrackFlowSpotify) -> None:
+    """Give the playlist its name and description, in one write when either is stale."""
+    changes = stale_details(target, ruleset)
+    if changes:
+        client.playlist_change_details(target.playlist_id, **changes)
+        for key, value in changes.items():
+            setattr(target, key, value)
 
 
 def remembered(ruleset: RuleSet, snapshot_id: str) -> list[str | None] | None:

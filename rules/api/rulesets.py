@@ -3,7 +3,7 @@
 import uuid
 
 import django_filters
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -21,7 +21,7 @@ from rules.api.serializers import (
     RuleSetSerializer,
     SyncRunSerializer,
 )
-from rules.models import RuleSet, SyncRun
+from rules.models import RESTORABLE, RuleSet, SyncRun
 from rules.preview import note_count
 from spotify_auth.auth import require_connected
 from trackflow.api.filters import BooleanFilter
@@ -103,11 +103,11 @@ class RuleSetViewSet(viewsets.ModelViewSet):
 
     @action(detail=True, methods=["get"], url_path="sync-runs")
     def sync_runs(self, request, pk=None):
-        restorable = ExpressionWrapper(Q(before_uris__isnull=False), output_field=BooleanField())
+        restorable = ExpressionWrapper(RESTORABLE, output_field=BooleanField())
         runs = (
             SyncRun.objects.filter(rule=self.get_object())
             .defer("before_uris", "after_uris")  # thousands of URIs each: not for a list
-            .annotate(has_before=restorable)
+            .annotate(can_restore=restorable)
             .order_by("-created_at")
         )
         page = self.paginate_queryset(runs)
@@ -123,9 +123,8 @@ class RuleSetViewSet(viewsets.ModelViewSet):
     def restore(self, request, pk=None, run_id=None):
         ruleset = self.get_object()
         run = get_object_or_404(SyncRun.objects.filter(rule=ruleset), pk=_uuid(run_id))
-        if run.before_uris is None:
-            detail = "that sync never read the playlist, so there is nothing to restore"
-            return Response({"detail": detail}, status=status.HTTP_409_CONFLICT)
+        if run.unrestorable_reason:
+            return Response({"detail": run.unrestorable_reason}, status=status.HTTP_409_CONFLICT)
         require_connected(ruleset.owner)
         restore, _ = services.queue_restore(run)
         return Response(SyncRunSerializer(restore).data, status=status.HTTP_202_ACCEPTED)

@@ -151,6 +151,7 @@ class SyncRunSerializer(serializers.ModelSerializer):
             "moved",
             "unchanged",
             "skipped",
+            "unknown_uris",
             "reads",
             "writes",
             "overwrote_outside_edits",
@@ -159,9 +160,9 @@ class SyncRunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_restorable(self, run: SyncRun) -> bool:
-        if hasattr(run, "has_before"):  # the list annotates it and leaves the URIs unread
-            return bool(run.has_before)
-        return run.before_uris is not None
+        if hasattr(run, "can_restore"):  # the list annotates it and leaves the URIs unread
+            return bool(run.can_restore)
+        return not run.unrestorable_reason
 
 
 class DiffEntrySerializer(serializers.Serializer):
@@ -181,7 +182,13 @@ class DiffSerializer(serializers.Serializer):
     remove = DiffEntrySerializer(many=True)
     move = DiffEntrySerializer(many=True)
     unchanged = DiffEntrySerializer(many=True)
-    skipped = serializers.IntegerField(help_text="Selected tracks without a Spotify id.")
+    skipped = serializers.IntegerField(
+        help_text="Selected tracks without a Spotify id, or with one Spotify does not know."
+    )
+    unknown = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="URIs an earlier sync found Spotify does not know: left out, not tried again.",
+    )
     writes = serializers.IntegerField(
         help_text="Write calls the sync would make (creating or renaming the playlist included)."
     )

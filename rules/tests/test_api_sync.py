@@ -162,6 +162,28 @@ def test_restore_needs_a_run_of_that_rule_that_read_the_playlist(owner_api, owne
     assert response.status_code == 409 and "nothing to restore" in response.json()["detail"]
 
 
+def test_a_run_that_made_the_playlist_is_not_restorable(
+    owner_api, sandbox, connected, catalog_tracks, rule, django_capture_on_commit_callbacks
+):
+    tracks = catalog_tracks(3)
+    ruleset = rule(auto_sync=60)
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_api.post(f"/api/rules/{ruleset.pk}/sync/")
+    [made] = owner_api.get(f"/api/rules/{ruleset.pk}/sync-runs/").json()["results"]
+    assert (made["created_playlist"], made["reads"]) == (True, 0)
+
+    response = owner_api.post(f"/api/rules/{ruleset.pk}/sync-runs/{made['id']}/restore/")
+
+    assert not made["restorable"]
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "that sync made the playlist (it never read one), so there is nothing to restore"
+    }
+    ruleset.refresh_from_db()
+    assert ruleset.enabled and SyncRun.objects.filter(rule=ruleset).count() == 1
+    assert [e.uri for e in playlist_items(sandbox, ruleset.spotify_playlist_id)] == uris_of(tracks)
+
+
 def test_the_sync_run_list_costs_the_same_for_2_runs_or_30(
     owner_api, owner, rule, django_assert_num_queries
 ):

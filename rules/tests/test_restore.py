@@ -31,19 +31,22 @@ def test_a_restore_puts_back_what_the_run_replaced(sandbox, connected, catalog_t
     assert not RuleSet.objects.get(pk=ruleset.pk).enabled  # auto-sync would undo it
 
 
-def test_restoring_the_first_sync_empties_the_playlist_it_made(
+def test_a_sync_that_made_the_playlist_cannot_be_restored_and_leaves_it_alone(
     sandbox, connected, catalog_tracks, rule, sync
 ):
-    catalog_tracks(5)
+    tracks = catalog_tracks(5)
     ruleset = rule()
     first = sync(ruleset)
+    assert (first.created_playlist, first.reads) == (True, 0)
+    sandbox.stats.reset()
 
     restore = sync(restore=first)
 
     ruleset.refresh_from_db()
-    assert restore.status == "completed"
-    assert playlist_items(sandbox, ruleset.spotify_playlist_id) == []
-    assert restore.removed == 5
+    assert restore.status == "failed" and restore.attempts == 1  # not retried
+    assert "made the playlist (it never read one)" in restore.error
+    assert sandbox.stats.writes == 0
+    assert [e.uri for e in playlist_items(sandbox, ruleset.spotify_playlist_id)] == uris_of(tracks)
 
 
 def test_a_restore_brings_back_tracks_added_on_spotify(

@@ -4,6 +4,7 @@ deleted targets, tracks without Spotify ids; write calls counted by the sandbox.
 import pytest
 
 from library.models import Playlist, PlaylistEntry, Track
+from rules import services
 from rules.models import RuleSet
 
 from . import builders as b
@@ -214,3 +215,175 @@ def test_selected_track_ids_are_the_rules_tracks_in_order(owner, rule):
     ruleset = rule({"all": [{"gt": {"popularity": 5}}], "sort": "-popularity", "limit": 5})
 
     assert selected_track_ids(ruleset) == [tracks[1].pk, tracks[2].pk]
+
+
+def test_a_recreated_target_leaves_no_copy_of_the_old_one_to_feed_on(
+    sandbox, connected, catalog_tracks, owner, rule, sync
+):
+    tracks = catalog_tracks(3)
+    ruleset = rule({"all": [{"is": {"liked": True}}], "sort": "title"}, name="Feed")
+    sync(ruleset)
+    ruleset.refresh_from_db()
+    first = ruleset.spotify_playlist_id
+    sandbox.state.unfollow("sandbox-user", first)  # deleted on Spotify
+
+    run = sync(ruleset)
+
+    ruleset.refresh_from_db()
+    assert run.status == "completed" and run.created_playlist
+    assert not Playlist.objects.filter(owner=owner, spotify_id=first).exists()
+    [copy] = Playlist.objects.filter(owner=owner, name="Feed")
+    assert copy.spotify_id == ruleset.spotify_playlist_id == ruleset.target_playlist.spotify_id
+    # the rule reading "its own" playlist by name finds only its current target: left out
+    owner.saved_tracks.all().delete()
+    ruleset.definition = {"all": [{"inPlaylist": {"name": "Feed"}}]}
+    ruleset.save()
+    assert services.selected_track_ids(ruleset) == []
+    assert len(tracks) == copy.entries.count()
+
+
+def test_a_track_spotify_does_not_know_is_skipped_and_the_others_sync(
+    sandbox, connected, catalog_tracks, owner, rule, sync
+):
+    tracks = catalog_tracks(9)
+    unknown = b.track(owner, "Song 004b (typo in its id)", spotify_id="0" * 22)
+    ruleset = rule()
+    sandbox.stats.reset()
+
+    run = sync(ruleset)
+
+    ruleset.refresh_from_db()
+    assert run.status == "completed" and run.attempts == 1, run.error
+    assert [e.uri for e in playlist_items(sandbox, ruleset.spotify_playlist_id)] == uris_of(tracks)
+    assert (run.added, run.skipped) == (9, 1)
+    assert run.unknown_uris == uris_of([unknown])
+    assert "1 skipped (unknown to Spotify)" in run.message
+    # one create, the refused add of 10, then halves: the first 5 go in, so the other 5
+    # hold the unknown one and are split untried: 2 refused, the unknown one refused
+    # alone, 1 in, the last 3 in
+    assert sandbox.stats.writes == run.writes == 7
+    report = services.sync_report(services.plan_sync(ruleset))
+    assert (report["writes"], report["skipped"], report["unknown"]) == (0, 1, uris_of([unknown]))
+    sandbox.stats.reset()
+
+    again = sync(ruleset)  # the unknown one is not tried again: nothing to write
+
+    assert (again.writes, again.skipped, again.unknown_uris) == (0, 1, uris_of([unknown]))
+    assert sandbox.stats.writes == 0
+
+
+def test_unknown_tracks_among_moves_and_inserts_still_give_the_rules_order(
+    sandbox, connected, catalog_tracks, owner, rule, sync
+):
+    tracks = catalog_tracks(6)
+    ruleset = rule({"all": [], "sort": "-title"})
+    sync(ruleset)
+    ruleset.refresh_from_db()
+    bad = [b.track(owner, f"Song 00{i}x", spotify_id=f"{i}" * 22) for i in (1, 3)]
+    Track.objects.filter(pk=tracks[0].pk).update(title="Song 009")  # moves to the top
+
+    run = sync(ruleset)
+
+    expected = sorted(tracks[1:], key=lambda t: t.title, reverse=True)
+    items = [e.uri for e in playlist_items(sandbox, ruleset.spotify_playlist_id)]
+    assert run.status == "completed", run.error
+    assert items == uris_of([tracks[0], *expected])
+    assert sorted(run.unknown_uris) == sorted(uris_of(bad)) and run.skipped == 2
+
+
+def test_a_request_spotify_refuses_as_bad_fails_at_once(
+    sandbox, connected, catalog_tracks, rule, sync
+):
+    catalog_tracks(2)
+    ruleset = rule()
+    sandbox.faults.fail(400, count=10, path_prefix="/v1/me/playlists")
+
+    run = sync(ruleset)
+
+    assert run.status == "failed" and run.attempts == 1
+    assert "Spotify answered 400" in run.error
+
+
+def test_renaming_the_rule_rewrites_the_description_with_one_write(
+    sandbox, connected, catalog_tracks, rule, sync
+):
+    catalog_tracks(2)
+    ruleset = rule(name="QA Big", target_playlist_name="Big")
+    sync(ruleset)
+    ruleset.refresh_from_db()
+    RuleSet.objects.filter(pk=ruleset.pk).update(name="QA Huge")
+    ruleset.refresh_from_db()
+    plan = services.plan_sync(ruleset)
+    assert plan.writes == 1 and plan.describe and not plan.rename_to
+    assert "updating its description" in services.describe_plan(plan)
+    sandbox.stats.reset()
+
+    run = sync(ruleset)
+
+    playlist = sandbox.state.playlist(ruleset.spotify_playlist_id)
+    assert "“QA Huge”" in playlist.description and playlist.name == "Big"
+    assert sandbox.stats.writes == run.writes == 1
+    sandbox.stats.reset()
+    assert sync(ruleset).writes == 0
+    assert services.plan_sync(ruleset).writes == 0
+
+
+def test_an_import_removes_the_copy_of_a_target_deleted_on_spotify(
+    sandbox, connected, catalog_tracks, owner, rule, sync, django_capture_on_commit_callbacks
+):
+    from spotify_auth import importer
+
+    catalog_tracks(3)
+    ruleset = rule(name="Gone")
+    sync(ruleset)
+    ruleset.refresh_from_db()
+    sandbox.state.unfollow("sandbox-user", ruleset.spotify_playlist_id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        [job] = importer.queue(owner, ["all-playlists"])
+
+    job.refresh_from_db()
+    assert job.message.endswith("1 removed (gone from Spotify)")
+    assert not Playlist.objects.filter(owner=owner, name="Gone").exists()
+
+
+def test_a_replace_refused_for_an_unknown_track_writes_the_others(
+    sandbox, connected, catalog_tracks, owner, rule, sync
+):
+    tracks = catalog_tracks(4)
+    ruleset = rule()
+    sync(ruleset)
+    ruleset.refresh_from_db()
+    local = next(iter(sandbox.state.catalog.local))  # only a replace can take it out
+    sandbox.state.add_items(ruleset.spotify_playlist_id, [local], position=1)
+    unknown = b.track(owner, "Song 000 (unknown)", spotify_id="7" * 22)
+    sandbox.stats.reset()
+
+    run = sync(ruleset)
+
+    assert run.status == "completed", run.error
+    items = [e.uri for e in playlist_items(sandbox, ruleset.spotify_playlist_id)]
+    assert items == uris_of(tracks) and run.unknown_uris == uris_of([unknown])
+    # replaces of 5 and of its first 2 refused, of the first 1 made; the unknown one alone
+    # is known to be refused (untried); the last 3 added
+    assert sandbox.stats.count("PUT", "/v1/playlists/{playlist_id}/items") == 3
+    assert sandbox.stats.count("POST", "/v1/playlists/{playlist_id}/items") == 1
+
+
+def test_without_a_description_from_spotify_the_one_last_written_is_compared(
+    sandbox, connected, catalog_tracks, rule, sync
+):
+    catalog_tracks(2)
+    ruleset = rule(name="Old")
+    sync(ruleset)
+    ruleset.refresh_from_db()
+    playlist = sandbox.state.playlist(ruleset.spotify_playlist_id)
+    playlist.description = None  # Spotify may send null ("only for verified playlists")
+    sandbox.stats.reset()
+    assert sync(ruleset).writes == 0  # what the last sync wrote still names the rule
+
+    RuleSet.objects.filter(pk=ruleset.pk).update(name="New")
+    ruleset.refresh_from_db()
+    run = sync(ruleset)
+
+    assert run.writes == 1 and "“New”" in playlist.description

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils import timezone
 
 from library.models import Playlist
 from trackflow.jobs.services import PermanentFailure
@@ -32,6 +33,7 @@ UNREADABLE = (
 def import_playlist_list(job: ImportJob, client, spawn: Callable[[list[ImportJob]], None]) -> str:
     listed: dict[str, dict] = {}
     stored: dict[str, Playlist] = {}
+    started = timezone.now()
     for page in client.pages("me/playlists"):
         found = {p["id"]: p for p in page["items"] if p and p.get("id")}
         with transaction.atomic():
@@ -39,7 +41,7 @@ def import_playlist_list(job: ImportJob, client, spawn: Callable[[list[ImportJob
             stored.update(writes.upsert_playlists(job.owner_id, fields))
         listed.update(found)
         report(job, len(listed), page["total"], f"listing playlists: {len(listed)}")
-    removed = writes.remove_playlists_gone(job.owner_id, set(listed))
+    removed = writes.remove_playlists_gone(job.owner_id, set(listed), started)
     due = [key for key, data in listed.items() if job.force or _stale(stored[key], data)]
     children = []
     for key in due:

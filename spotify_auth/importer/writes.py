@@ -94,10 +94,13 @@ def upsert_playlists(user_id: int, found: dict[str, dict]) -> dict[str, Playlist
     return {**existing, **{p.spotify_id: p for p in new}}
 
 
-def remove_playlists_gone(user_id: int, listed: set[str]) -> int:
-    """Delete imported playlists Spotify no longer lists (their tracks stay in the catalog)."""
+def remove_playlists_gone(user_id: int, listed: set[str], listed_since: datetime) -> int:
+    """Delete the Spotify playlists Spotify no longer lists (their tracks stay in the catalog):
+    imported ones and never imported ones alike, such as the copy of a rule's target that a
+    sync wrote (rules.mirror). One made here after the listing began (a sync making a new
+    target meanwhile) cannot have been listed, so it stays."""
     gone = Playlist.objects.filter(
-        owner_id=user_id, spotify_id__isnull=False, imported_at__isnull=False
+        owner_id=user_id, spotify_id__isnull=False, created_at__lt=listed_since
     ).exclude(spotify_id__in=listed)
     return gone.delete()[1].get(Playlist._meta.label, 0)
 

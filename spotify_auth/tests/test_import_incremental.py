@@ -3,8 +3,10 @@
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.utils import timezone
 
 from library.models import Playlist, SavedTrack, Track
+from spotify_auth.importer.writes import remove_playlists_gone
 
 pytestmark = pytest.mark.django_db
 USER = "sandbox-user"
@@ -115,6 +117,30 @@ def test_a_playlist_deleted_on_spotify_is_removed_here_and_its_tracks_stay(
     assert not Playlist.objects.filter(spotify_id=gone).exists()
     assert Track.objects.filter(pk__in=track_ids).count() == len(set(track_ids))
     assert parent.message.endswith("1 removed (gone from Spotify)")
+
+
+def test_a_spotify_playlist_never_imported_is_removed_once_spotify_no_longer_lists_it(
+    account, sandbox, import_now
+):
+    # what a rule's sync leaves: its target's copy, written here, never read by an import
+    made = sandbox.state.create_playlist(USER, "Rule output", False, False, "")
+    copy = Playlist.objects.create(owner=account.user, name="Rule output", spotify_id=made.id)
+    sandbox.state.unfollow(USER, made.id)  # deleted on Spotify
+
+    [parent] = import_now(account.user, ["all-playlists"])
+
+    assert copy.imported_at is None
+    assert not Playlist.objects.filter(pk=copy.pk).exists()
+    assert parent.message.endswith("1 removed (gone from Spotify)")
+
+
+def test_a_copy_made_while_the_list_is_read_is_not_removed(account):
+    # a sync making its new target while the import lists playlists: not listed, not gone
+    listing_began = timezone.now()
+    meanwhile = Playlist.objects.create(owner=account.user, name="New", spotify_id="n" * 22)
+
+    assert remove_playlists_gone(account.user.pk, set(), listing_began) == 0
+    assert Playlist.objects.filter(pk=meanwhile.pk).exists()
 
 
 def test_a_playlist_made_here_is_never_removed_by_an_import(account, sandbox, import_now):
