@@ -115,6 +115,9 @@ class _Parser:
         if key == "id" and isinstance(raw, int) and not isinstance(raw, bool) and 0 < raw < 2**63:
             ref = PlaylistRef(id=raw)
         elif key == "name" and isinstance(raw, str) and raw.strip() and len(raw) <= MAX_TEXT:
+            if "\x00" in raw:
+                self.error(f"{path}.{key}", "a playlist name cannot hold the NUL character")
+                return None
             ref = PlaylistRef(name=raw)
         else:
             expected = "a positive whole number" if key == "id" else "a playlist name"

@@ -39,6 +39,8 @@ def _text(raw: Any) -> str:
         raise BadValue("empty text; to test for no value use isMissing")
     if len(raw) > MAX_TEXT:
         raise BadValue(f"text longer than {MAX_TEXT} characters")
+    if "\x00" in raw:  # PostgreSQL cannot bind it; SQLite's LIKE stops reading at it
+        raise BadValue("text cannot hold the NUL character")
     return raw
 
 

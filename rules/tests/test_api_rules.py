@@ -236,6 +236,25 @@ def test_numbers_beyond_what_a_database_binds_are_refused(owner_api, definition,
     assert error["path"] == path and message in error["message"]
 
 
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"contains": {"title": "a\x00"}},
+        {"is": {"audio.key": "a\x00"}},
+        {"matches": {"title": "a\x00"}},
+        {"inPlaylist": {"name": "a\x00"}},
+    ],
+)
+def test_text_with_a_nul_character_is_refused(owner_api, condition):
+    # PostgreSQL cannot bind it (a 500 there), and SQLite's LIKE stops reading at it
+    response = owner_api.post(
+        "/api/rules/preview/", {"definition": {"all": [condition]}}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"].endswith("cannot hold the NUL character")
+
+
 def test_the_text_form_refuses_huge_numbers_too(owner_api):
     response = owner_api.post(
         "/api/rules/preview/", {"query": "year:>99999999999999999999999999"}, format="json"

@@ -29,7 +29,8 @@ NOW = dt.datetime(2024, 6, 15, 12, tzinfo=dt.UTC)
 T = FieldType
 
 texts = st.text(
-    st.sampled_from("aAbBzZ é-_:.()\"\\#=~<>%0 9'\t") | st.characters(codec="utf-8"),
+    st.sampled_from("aAbBzZ é-_:.()\"\\#=~<>%0 9'\t")
+    | st.characters(codec="utf-8", exclude_characters="\x00"),
     min_size=1,
     max_size=12,
 )
