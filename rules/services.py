@@ -11,7 +11,6 @@ sync_due()                       queue every enabled rule whose auto-sync interv
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -180,7 +179,7 @@ def sync_now(ruleset: RuleSet) -> SyncRun:
     rule has pending (a failed attempt awaiting its retry, one queued with no cluster to
     run it) is run now rather than refused; AlreadySyncing only while one really runs."""
     run = _active_or_new(ruleset)[0]
-    if _stale(run):  # its worker died: put it back, as the cluster's sweep would
+    if run.status == JobStatus.RUNNING:  # a dead worker's job is put back, as the sweep would
         jobs.recover_stale(SyncRun)
         run = _active_or_new(ruleset)[0]
     if run.status == JobStatus.RUNNING:
@@ -194,13 +193,6 @@ def sync_now(ruleset: RuleSet) -> SyncRun:
     if run.status == JobStatus.RUNNING:  # a worker claimed it first
         raise AlreadySyncing(_running(ruleset, run))
     return run
-
-
-def _stale(run: SyncRun) -> bool:
-    """Running, but its worker has not been heard from for JOB_STALE_SECONDS."""
-    cutoff = timezone.now() - dt.timedelta(seconds=settings.JOB_STALE_SECONDS)
-    heard = run.heartbeat_at
-    return run.status == JobStatus.RUNNING and heard is not None and heard < cutoff
 
 
 def _running(ruleset: RuleSet, run: SyncRun) -> str:
