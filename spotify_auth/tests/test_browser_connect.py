@@ -17,13 +17,19 @@ def test_a_person_connects_spotify_and_imports_their_library(
     browser.find_element(By.NAME, "username").send_keys("ana")
     browser.find_element(By.NAME, "password").send_keys("correct-horse-9")
     browser.find_element(By.CSS_SELECTOR, "#login-form input[type=submit]").click()
+    # Clicks return before their navigation ends, so each step waits for the page it leads to.
+    WebDriverWait(browser, 30).until(lambda b: b.current_url == f"{live_server.url}/")
     assert "Not connected" in browser.find_element(By.ID, "spotify").text
 
     browser.find_element(By.ID, "connect-spotify").click()
-    assert browser.current_url.startswith(f"{sandbox.base_url}/accounts/authorize")
+    WebDriverWait(browser, 30).until(
+        lambda b: b.current_url.startswith(f"{sandbox.base_url}/accounts/authorize")
+    )
     browser.find_element(By.ID, "approve-sandbox-user").click()
 
-    assert browser.current_url == f"{live_server.url}/spotify/result/"
+    WebDriverWait(browser, 30).until(
+        lambda b: b.current_url == f"{live_server.url}/spotify/result/"
+    )
     assert "Signed in to Spotify as Sandbox User" in browser.find_element(By.ID, "content").text
     assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1
     assert "code=" not in browser.current_url  # the one-time code left the address bar

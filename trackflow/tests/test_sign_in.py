@@ -2,6 +2,8 @@
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.wait import WebDriverWait
 
 from spotify_auth.models import SpotifyAccount
 
@@ -19,13 +21,14 @@ def test_a_household_member_signs_in_sees_the_dashboard_and_signs_out(
     browser.find_element(By.NAME, "password").send_keys("correct-horse-9")
     browser.find_element(By.CSS_SELECTOR, "#login-form input[type=submit]").click()
 
-    assert browser.current_url == f"{live_server.url}/"
+    # A click returns before the POST's navigation ends: wait for the page it leads to.
+    WebDriverWait(browser, 30).until(EC.url_to_be(f"{live_server.url}/"))
     assert "Welcome, ana" in browser.find_element(By.ID, "content").text
     assert "Connected as Ana" in browser.find_element(By.ID, "spotify").text
     assert not browser.find_elements(By.CSS_SELECTOR, "a[href='/admin/']")
 
     browser.find_element(By.ID, "sign-out").click()
-    assert browser.current_url == f"{live_server.url}/accounts/login/"
+    WebDriverWait(browser, 30).until(EC.url_to_be(f"{live_server.url}/accounts/login/"))
     browser.get(f"{live_server.url}/")
     assert browser.current_url == f"{live_server.url}/accounts/login/?next=/"
 
