@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import include, path, re_path, resolve
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -26,6 +27,7 @@ app_urls = [
 ]
 
 
+@csrf_exempt  # it changes nothing; a token client's POST must get the JSON, not a CSRF page
 def not_found(request: HttpRequest, rest: str) -> HttpResponse:
     """Unknown API paths answer in the API's format; a path missing only its trailing
     slash is sent there (GET) or named (other methods, whose body a redirect would lose)."""

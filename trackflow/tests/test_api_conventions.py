@@ -192,6 +192,21 @@ def test_a_path_missing_its_slash_is_redirected_or_named(api, owner):
     assert posted.json() == {"detail": "Not found. API paths end with a slash: POST /api/rules/"}
 
 
+def test_a_token_client_missing_the_slash_is_named_not_refused_by_csrf(owner):
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    client = Client(enforce_csrf_checks=True)  # as curl or a script: no CSRF cookie or token
+    token = Token.objects.create(user=owner)
+
+    response = client.post("/api/downloads/1/retry", HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": "Not found. API paths end with a slash: POST /api/downloads/1/retry/"
+    }
+
+
 def test_a_server_error_under_the_api_is_json_and_elsewhere_a_page(client, settings):
     settings.ROOT_URLCONF = "trackflow.tests.failing_urls"
     client.raise_request_exception = False
