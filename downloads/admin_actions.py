@@ -2,21 +2,26 @@
 
 Hook them in there: `actions = [..., download_tracks, download_tracks_again]` on the track
 admin and `actions = [..., download_playlists]` on the playlist admin. The jobs belong to the
-admin user who runs the action, like any download they queue.
+admin user who runs the action, like any download they queue. The queue's rules hold here as
+everywhere: uploads are never downloaded, and "again" replaces only files the user may replace
+(any, for staff; the admin site lets no one else in).
 """
 
 from django.contrib import admin, messages
 
-from downloads.services import queue_downloads
+from downloads.services import queue_downloads, refused_replacements
 from library.models import PlaylistEntry
 
 
 def _queue(modeladmin, request, track_ids: list[int], *, force: bool) -> None:
+    refused = refused_replacements(request.user, track_ids) if force else {}
     jobs = queue_downloads(request.user, track_ids, force=force)
-    skipped = len(set(track_ids)) - len(jobs)
+    skipped = len(set(track_ids)) - len(jobs) - len(refused)
     text = f"{len(jobs)} download(s) queued"
     if skipped:
-        text += f"; {skipped} skipped (already downloaded or in the queue)"
+        text += f"; {skipped} skipped (uploaded, already downloaded or in the queue)"
+    if refused:
+        text += f"; {len(refused)} left alone (only an admin or who fetched it may replace it)"
     modeladmin.message_user(request, f"{text}.", messages.SUCCESS)
 
 

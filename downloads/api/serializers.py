@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from downloads.models import DownloadJob
+from downloads.services import URL_FOR_STAFF, refused_replacements
 from library.api.serializers import AlbumRefSerializer, ArtistRefSerializer
 from library.models import Track
 from library.services.scope import library_tracks
@@ -57,7 +58,11 @@ class DownloadJobSerializer(serializers.ModelSerializer):
 
 
 class CreateDownloadsSerializer(serializers.Serializer):
-    """What to download: `track_ids`, or `playlist_id`, or `rule_id`; `force` re-downloads."""
+    """What to download: `track_ids`, or `playlist_id`, or `rule_id`; `force` re-downloads.
+
+    Replacing a track's file on disk (`force`, or a `url`) is refused per track id for a file
+    another member fetched; a playlist's or rule's such tracks are skipped by the queue.
+    """
 
     SOURCES = ("track_ids", "playlist_id", "rule_id")
 
@@ -77,7 +82,8 @@ class CreateDownloadsSerializer(serializers.Serializer):
     url = serializers.URLField(
         required=False,
         max_length=2000,
-        help_text="Fetch this instead of looking the track up (with exactly one track id).",
+        help_text="Staff only: fetch this instead of looking the track up (with exactly one "
+        "track id).",
     )
 
     def validate(self, data: dict) -> dict:
@@ -88,7 +94,23 @@ class CreateDownloadsSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"url": "a url goes with exactly one track id in track_ids"}
             )
+        if data.get("track_ids") and (data["force"] or data.get("url")):
+            self.check_replacements(data["track_ids"])
         return data
+
+    def validate_url(self, value: str) -> str:
+        """The server fetches the URL: from anyone else it would probe internal addresses."""
+        if not self.context["request"].user.is_staff:
+            raise serializers.ValidationError(URL_FOR_STAFF)
+        return value
+
+    def check_replacements(self, track_ids: list[int]) -> None:
+        """Files another member fetched are theirs to replace (or an admin's), by position."""
+        refused = refused_replacements(self.context["request"].user, track_ids)
+        if refused:
+            raise serializers.ValidationError(
+                {"track_ids": [[refused[pk]] if pk in refused else [] for pk in track_ids]}
+            )
 
     def validate_track_ids(self, value: list[int]) -> list[int]:
         """Tracks of the caller's library only (staff: any), as the admin's actions allow:
@@ -108,7 +130,9 @@ class QueuedDownloadsSerializer(serializers.Serializer):
     jobs = DownloadJobSerializer(many=True)
     skipped = serializers.ListField(
         child=serializers.IntegerField(),
-        help_text="Track ids already queued or downloaded (send force to download again).",
+        help_text="Track ids not queued: already queued or downloaded (send force to download "
+        "again); uploaded, even with force (their audio is the upload); and with force, a "
+        "playlist's or rule's tracks whose file another member fetched (theirs to replace).",
     )
 
 

@@ -65,6 +65,8 @@ class DownloadJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             path = "playlist_id" if sources["playlist_id"] is not None else "rule_id"
             raise validation_error(path, str(error)) from None
         data = body.validated_data
+        # with force, a playlist's or rule's tracks whose file another member fetched are
+        # skipped by the queue (track_ids naming them were refused above): nothing is replaced
         jobs = services.queue_tracks(
             request.user,
             wanted,

@@ -12,8 +12,11 @@ from downloads.services.lifecycle import (
     retry_all_failed,
     retry_job,
 )
+from downloads.services.ownership import refused_replacements
 from downloads.services.progress import record_progress
 from downloads.services.queue import (
+    URL_FOR_STAFF,
+    is_id,
     queue_downloads,
     queue_playlist,
     queue_rule,
@@ -23,12 +26,14 @@ from downloads.services.queue import (
 )
 
 __all__ = [
+    "URL_FOR_STAFF",
     "Busy",
     "NotFound",
     "cancel_job",
     "claim_next",
     "download",
     "get_job",
+    "is_id",
     "list_jobs",
     "next_pending",
     "queue_downloads",
@@ -36,6 +41,7 @@ __all__ = [
     "queue_rule",
     "queue_tracks",
     "record_progress",
+    "refused_replacements",
     "requested_track_ids",
     "recover",
     "retry_all_failed",

@@ -1,13 +1,14 @@
-"""One attempt at a download: fetch into the job's staging folder, tag, place, record.
+"""One attempt at a download: fetch into the job's staging folder, check, tag, place, record.
 
 This is the `work` that trackflow.jobs.services.run() calls with a claimed job. It speaks the
 job base's exceptions: PermanentFailure (another attempt cannot help), RetryLater (the source
-said when), JobCancelled; anything else is retried with backoff.
+said when), ExpectedFailure (the source erred: retried with backoff, logged in one line),
+JobCancelled; anything else is a bug, retried with backoff and logged with its traceback.
 """
 
 import logging
 import shutil
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.db import transaction
@@ -26,19 +27,22 @@ from downloads.files import place_file
 from downloads.meta import TrackMeta
 from downloads.models import DownloadJob
 from downloads.services.metadata import fetch_request, load_track, track_meta
+from downloads.services.ownership import refused_replacements, repoint_downloads
 from downloads.services.placement import (
     LIBRARY_FOLDER,
     backend_options,
     destination,
     media_name,
     media_path,
+    same_slot,
     staging_dir,
 )
 from downloads.services.progress import Reporter
 from downloads.tagging import write_tags
+from library import audiocheck
 from library.models import Track
 from trackflow.jobs.models import JobStatus
-from trackflow.jobs.services import JobCancelled, PermanentFailure, RetryLater
+from trackflow.jobs.services import ExpectedFailure, JobCancelled, PermanentFailure, RetryLater
 
 log = logging.getLogger(__name__)
 MAX_RETRY_AFTER = timedelta(days=1)  # a source's "come back in a year" is taken as a day
@@ -47,6 +51,7 @@ MAX_RETRY_AFTER = timedelta(days=1)  # a source's "come back in a year" is taken
 def download(job: DownloadJob) -> str:
     """Fetches, tags and files the job's track; returns a one-line summary."""
     track = load_track(job.track_id)
+    check_replaceable(job, track)
     backend = build_backend(job.backend)
     request = fetch_request(track, job.url)
     meta = track_meta(track)
@@ -62,6 +67,19 @@ def download(job: DownloadJob) -> str:
     return f"saved {name}{matched}"
 
 
+def check_replaceable(job: DownloadJob, track: Track) -> None:
+    """Refuses a job that would overwrite an upload or another member's download.
+
+    The queue never makes such jobs; this catches the ones it made before the file changed
+    hands (a failed job retried later) or before uploads were left out.
+    """
+    if track.source == Track.Source.UPLOAD:
+        raise PermanentFailure("the track was uploaded: its audio is the upload, not a download")
+    refused = refused_replacements(job.owner, [track.pk])
+    if refused:
+        raise PermanentFailure(refused[track.pk])
+
+
 def build_backend(name: str) -> Backend:
     try:
         return get_backend(name, **backend_options(name))
@@ -73,22 +91,50 @@ def fetch(
     backend: Backend, request: FetchRequest, staging: Path, reporter: Reporter
 ) -> FetchResult:
     try:
-        return backend.fetch(request, staging, reporter.progress, reporter.should_cancel)
+        result = backend.fetch(request, staging, reporter.progress, reporter.should_cancel)
+        check_whole(result)
     except DownloadCancelled:
         raise JobCancelled from None
     except DownloadError as error:
         raise job_error(error) from error
+    return result
+
+
+def check_whole(result: FetchResult) -> None:
+    """Refuses a file the source cut short or mangled, before it can replace a good one.
+
+    A server that closes the connection early without a Content-Length looks like a finished
+    download, and mutagen reads a truncated file's headers happily; library.audiocheck walks
+    the container to its end. Every format the backends return (MP3, FLAC, Ogg Vorbis and
+    Opus, M4A, WAV) is one it knows; a file whose container it cannot place is let through,
+    since sniff_audio has already found audio that mutagen can tag.
+    """
+    container, why = audiocheck.problem(result.path)
+    if container is not None and why:
+        raise DownloadError(f"the source sent a damaged file: {why}", retryable=True)
 
 
 def job_error(error: DownloadError) -> Exception:
-    """A backend's error as the job base understands it."""
+    """A backend's error as the job base understands it.
+
+    A retryable one is an ExpectedFailure: retried with backoff and logged as one warning line,
+    since a source that is down or cuts a file short is no bug of ours.
+    """
     if not error.retryable:
         return PermanentFailure(error.message)
     if error.retry_after is not None:
         wait = min(timedelta(seconds=max(error.retry_after, 1)), MAX_RETRY_AFTER)
         when = timezone.now() + wait
-        return RetryLater(when, f"{error.message}; trying again at {when:%H:%M:%S}")
-    return error  # retried with backoff
+        return RetryLater(when, f"{error.message}; retrying at {local_time(when)}")
+    return ExpectedFailure(error.message)
+
+
+def local_time(when: datetime) -> str:
+    """`when` as the job base words its retries (local time), with the date unless today."""
+    local = timezone.localtime(when)
+    if local.date() == timezone.localdate():
+        return f"{local:%H:%M:%S}"
+    return f"{local:%Y-%m-%d %H:%M:%S}"
 
 
 def file_away(result: FetchResult, meta: TrackMeta, track: Track) -> Path:
@@ -102,8 +148,10 @@ def file_away(result: FetchResult, meta: TrackMeta, track: Track) -> Path:
     except ValueError as error:
         raise PermanentFailure(f"DOWNLOAD_PATH_TEMPLATE: {error}") from error
     # the track's own file is replaced; a path taken by another file gets "Title (2).ext"
-    replace = media_path(track.audio_file.name) == dest
-    return place_file(result.path, dest, replace=replace)
+    current = media_path(track.audio_file.name)
+    if current is not None and same_slot(current, dest):
+        return place_file(result.path, current, replace=True)
+    return place_file(result.path, dest, replace=False)
 
 
 def record(job: DownloadJob, track: Track, result: FetchResult, final: Path) -> str:
@@ -124,14 +172,22 @@ def record(job: DownloadJob, track: Track, result: FetchResult, final: Path) -> 
         Track.objects.filter(pk=track.pk).update(audio_file=name, updated_at=now)
     job.file = name
     if previous and previous != name:
-        remove_old_download(previous)
+        remove_old_download(previous)  # first: the jobs that fetched it still name it
+        repoint_downloads(track.pk, previous, name)
     return name
 
 
 def remove_old_download(name: str) -> None:
-    """The track's earlier download, now replaced by a file elsewhere (the template changed)."""
-    if not name.startswith(f"{LIBRARY_FOLDER}/") or Track.objects.filter(audio_file=name).exists():
-        return  # an upload, or a file another track uses
+    """The track's earlier download, now replaced by a file elsewhere (the template changed).
+
+    Only a file a completed download produced and no track uses: never an upload (uploads are
+    filed under library/ too), a file put there by hand, or one another track still plays.
+    """
+    if not name.startswith(f"{LIBRARY_FOLDER}/"):
+        return
+    produced = DownloadJob.objects.filter(status=JobStatus.COMPLETED, file=name).exists()
+    if not produced or Track.objects.filter(audio_file=name).exists():
+        return
     path = media_path(name)
     try:
         path.unlink(missing_ok=True)

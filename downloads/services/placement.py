@@ -1,5 +1,6 @@
 """Where a download is staged, where it ends up, and backend options from the settings."""
 
+import re
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
@@ -31,6 +32,16 @@ def destination(meta: TrackMeta, ext: str) -> Path:
     return library_file(library_root(), relative)
 
 
+def same_slot(current: Path, dest: Path) -> bool:
+    """Whether the track's current file is where `dest` put it: the same folder and extension,
+    named `dest` or `dest` with the " (n)" a name collision added. Replacing it in place keeps
+    a re-download from walking "(2)" -> "(3)" -> "(2)", deleting the previous one each time.
+    """
+    if current.parent != dest.parent or current.suffix != dest.suffix:
+        return False
+    return re.fullmatch(rf"{re.escape(dest.stem)}( \(\d+\))?", current.stem) is not None
+
+
 def media_name(path: Path) -> str:
     """`path` as stored in FileFields and DownloadJob.file: relative to MEDIA_ROOT, with '/'."""
     return PurePosixPath(path.relative_to(Path(settings.MEDIA_ROOT))).as_posix()
@@ -38,6 +49,12 @@ def media_name(path: Path) -> str:
 
 def media_path(name: str) -> Path | None:
     return Path(settings.MEDIA_ROOT, name) if name else None
+
+
+def on_disk(name: str) -> bool:
+    """Whether the file a FileField or DownloadJob.file names is there."""
+    path = media_path(name)
+    return path is not None and path.is_file()
 
 
 def backend_options(name: str) -> dict:

@@ -9,23 +9,28 @@ from django.utils import timezone
 
 from downloads.models import DownloadJob
 from downloads.services.errors import NotFound
-from downloads.services.placement import media_path
+from downloads.services.ownership import refused_replacements
+from downloads.services.placement import on_disk
 from library.models import Playlist, PlaylistEntry, Track
 from library.services.bulk import real_sqlite_limit
+from trackflow.api.filters import MAX_ID
 from trackflow.jobs.models import ACTIVE_STATUSES, JobStatus
 from trackflow.jobs.services import enqueue
 
 CHUNK = 500  # tracks per round of look-ups: a constant number of queries for each 500
+URL_FOR_STAFF = "only an admin can give a download URL"
 
 
 def queue_downloads(user, track_ids: Iterable[int], *, force: bool = False) -> list[DownloadJob]:
     """New pending jobs (enqueued on commit) for the tracks that need one, in the given order.
 
-    Skipped: ids not in the catalog; tracks with a pending or running job (whoever asked:
-    two jobs would write one file), even with `force`. A track whose finished download is
-    still on disk is not fetched again unless `force`: if another user fetched it, this user
-    gets a completed job for that file, so it enters their library too. The backend is
-    DOWNLOAD_BACKEND.
+    Skipped: ids not in the catalog; uploaded tracks (their audio is the upload: a download
+    would overwrite or delete it), even with `force`; tracks with a pending or running job
+    (whoever asked: two jobs would write one file), even with `force`. A track whose finished
+    download is still on disk is not fetched again unless `force`: if another user fetched it,
+    this user gets a completed job for that file, so it enters their library too. With
+    `force`, a file another member fetched is skipped too (see refused_replacements). The
+    backend is DOWNLOAD_BACKEND.
     """
     return queue_tracks(user, track_ids, force=force)
 
@@ -38,10 +43,16 @@ def queue_tracks(
     backend: str | None = None,
     url: str = "",
 ) -> list[DownloadJob]:
-    """queue_downloads with a chosen backend and, for one track, the URL to fetch it from."""
+    """queue_downloads with a chosen backend and, for one track, the URL to fetch it from.
+
+    A URL is for staff only: the server fetches it, so anyone else could make it probe
+    internal addresses and read the answers in the job's error.
+    """
     wanted = list(dict.fromkeys(int(track_id) for track_id in track_ids))
     if url and len(wanted) != 1:
         raise ValueError("a download URL is for exactly one track")
+    if url and not user.is_staff:
+        raise ValueError(URL_FOR_STAFF)
     jobs: list[DownloadJob] = []
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
@@ -75,7 +86,8 @@ def requested_track_ids(
 
 
 def playlist_track_ids(user, playlist_id: int) -> list[int]:
-    if not Playlist.objects.filter(pk=playlist_id, owner=user).exists():
+    # an id no database can store is no playlist either (and would not bind in a query)
+    if not is_id(playlist_id) or not Playlist.objects.filter(pk=playlist_id, owner=user).exists():
         raise NotFound(f"no playlist {playlist_id} of yours")
     entries = PlaylistEntry.objects.filter(playlist_id=playlist_id).order_by("position")
     return list(dict.fromkeys(entries.values_list("track_id", flat=True)))
@@ -84,10 +96,16 @@ def playlist_track_ids(user, playlist_id: int) -> list[int]:
 def rule_track_ids(user, rule_id: int) -> list[int]:
     from rules import services as rule_services  # on use: downloads must not need rules to load
 
-    rule_set = apps.get_model("rules", "RuleSet").objects.filter(pk=rule_id, owner=user).first()
+    rule_sets = apps.get_model("rules", "RuleSet").objects
+    rule_set = rule_sets.filter(pk=rule_id, owner=user).first() if is_id(rule_id) else None
     if rule_set is None:
         raise NotFound(f"no rule set {rule_id} of yours")
     return list(rule_services.selected_track_ids(rule_set))
+
+
+def is_id(value: int) -> bool:
+    """Whether `value` can be a primary key at all (1 to MAX_ID)."""
+    return 1 <= value <= MAX_ID
 
 
 def tracks_needing_download(track_ids: list[int], *, force: bool = False) -> list[int]:
@@ -97,14 +115,20 @@ def tracks_needing_download(track_ids: list[int], *, force: bool = False) -> lis
 
 
 def _sort_out(track_ids: list[int], *, force: bool) -> tuple[list[int], dict[int, DownloadJob]]:
-    """Tracks to fetch, and tracks whose finished download (anyone's) is still on disk."""
-    known = set(Track.objects.filter(pk__in=track_ids).values_list("pk", flat=True))
+    """Tracks to fetch, and tracks whose finished download (anyone's) is still on disk.
+
+    Uploads are neither: their audio is the upload, which a download would overwrite.
+    """
+    tracks = Track.objects.filter(pk__in=track_ids).exclude(source=Track.Source.UPLOAD)
+    known = set(tracks.values_list("pk", flat=True))
     jobs = DownloadJob.objects.filter(track_id__in=track_ids)
     busy = set(jobs.filter(status__in=ACTIVE_STATUSES).values_list("track_id", flat=True))
     done: dict[int, DownloadJob] = {}
     if not force:
         finished = jobs.filter(status=JobStatus.COMPLETED).exclude(file="").order_by("created_at")
-        done = {job.track_id: job for job in finished if _exists(job.file)}
+        done = {
+            job.track_id: job for job in finished if job.track_id in known and on_disk(job.file)
+        }
     needed = [pk for pk in track_ids if pk in known and pk not in busy and pk not in done]
     return needed, done
 
@@ -143,6 +167,9 @@ def _queue_chunk(
     user, track_ids: list[int], force: bool, backend: str, url: str
 ) -> list[DownloadJob]:
     needed, done = _sort_out(track_ids, force=force)
+    if force or url:  # these replace the file on disk: only where the user may
+        refused = refused_replacements(user, needed)
+        needed = [pk for pk in needed if pk not in refused]
     new = [DownloadJob(owner=user, track_id=pk, backend=backend, url=url) for pk in needed]
     shared = _already_downloaded(user, done)
     if not new and not shared:
@@ -156,8 +183,3 @@ def _queue_chunk(
         for job in jobs:
             enqueue(job)
     return shared + jobs
-
-
-def _exists(name: str) -> bool:
-    path = media_path(name)
-    return path is not None and path.is_file()

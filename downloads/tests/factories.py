@@ -1,11 +1,15 @@
 """Catalog rows for download tests: a track with ordered artists and an album."""
 
 import datetime
+from pathlib import Path
 
 import factory
+from django.conf import settings
+from django.utils import timezone
 
 from downloads.models import DownloadJob
 from library.models import Album, AlbumArtist, Artist, Playlist, PlaylistEntry, Track, TrackArtist
+from trackflow.jobs.models import JobStatus
 
 
 class ArtistFactory(factory.django.DjangoModelFactory):
@@ -60,3 +64,25 @@ def make_playlist(owner, tracks, name: str = "Road Trip") -> Playlist:
 
 def make_job(owner, track, **fields) -> DownloadJob:
     return DownloadJob.objects.create(owner=owner, track=track, backend="http", **fields)
+
+
+def make_download(owner, track, name: str = "", data: bytes = b"audio") -> DownloadJob:
+    """`track` as a worker leaves it once `owner`'s download finished: the file on disk, the
+    track pointing at it, and a completed job that ran (one attempt) naming it."""
+    name = name or f"library/{track.title}.mp3"
+    path = Path(settings.MEDIA_ROOT, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    Track.objects.filter(pk=track.pk).update(audio_file=name)
+    track.audio_file.name = name
+    now = timezone.now()
+    return make_job(
+        owner,
+        track,
+        status=JobStatus.COMPLETED,
+        attempts=1,
+        progress=1.0,
+        file=name,
+        started_at=now,
+        finished_at=now,
+    )

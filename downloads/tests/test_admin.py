@@ -120,8 +120,8 @@ def test_download_actions_queue_tracks_and_playlists_for_the_admin_user(rf, admi
     jobs = DownloadJob.objects.filter(owner=admin_user)
     assert sorted(jobs.values_list("track_id", flat=True)) == sorted([one.pk, three.pk])
     assert [str(m) for m in get_messages(request)] == [
-        "1 download(s) queued; 1 skipped (already downloaded or in the queue).",
-        "1 download(s) queued; 1 skipped (already downloaded or in the queue).",
+        "1 download(s) queued; 1 skipped (uploaded, already downloaded or in the queue).",
+        "1 download(s) queued; 1 skipped (uploaded, already downloaded or in the queue).",
     ]
 
 

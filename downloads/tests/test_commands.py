@@ -12,8 +12,11 @@ from django_q.models import Schedule
 
 from downloads.models import DownloadJob
 from downloads.tests.factories import make_job, make_playlist, make_track
+from trackflow.api.filters import MAX_ID
 from trackflow.jobs.models import JobStatus
 from trackflow.testing.audio import make_audio
+
+TOO_BIG = str(MAX_ID + 1)
 
 
 def run(*args) -> tuple[str, str]:
@@ -29,20 +32,21 @@ def test_download_queues_the_tracks_of_a_user(owner):
 
     out, _ = run("download", "--user", "owner", "--track", str(one.pk), str(two.pk))
 
-    assert (
-        out == "queued 1 download(s); 1 already queued or downloaded (--force to download again)\n"
+    assert out == (
+        "queued 1 download(s); 1 already queued, downloaded or uploaded "
+        "(--force to download finished ones again)\n"
     )
     assert DownloadJob.objects.filter(owner=owner, track=one, status="pending").exists()
 
 
 @pytest.mark.django_db
-def test_download_takes_a_url_and_a_backend_for_one_track(owner):
+def test_download_takes_a_url_and_a_backend_for_one_track(staff):
     one, two = make_track(), make_track()
 
     out, _ = run(
         "download",
         "--user",
-        "owner",
+        "staff",
         "--track",
         str(one.pk),
         "--backend",
@@ -57,7 +61,7 @@ def test_download_takes_a_url_and_a_backend_for_one_track(owner):
         run(
             "download",
             "--user",
-            "owner",
+            "staff",
             "--track",
             str(one.pk),
             str(two.pk),
@@ -88,10 +92,15 @@ def test_download_queues_a_playlist(owner):
         (["--user", "owner"], "one of the arguments --track --playlist --rule is required"),
         (["--user", "owner", "--track", "1", "--playlist", "2"], "not allowed with argument"),
         (["--user", "owner", "--track", "1", "--backend", "ftp"], "invalid choice: 'ftp'"),
-        (["--user", "owner", "--track", "TRACK", "--url", "/etc/passwd"], "--url must be an http"),
+        (["--user", "staff", "--track", "TRACK", "--url", "/etc/passwd"], "--url must be an http"),
+        # past the largest id a database stores: not found, not an OverflowError
+        (["--user", "owner", "--track", "TRACK", TOO_BIG], f"no track with id {TOO_BIG}$"),
+        (["--user", "owner", "--playlist", TOO_BIG], f"no playlist {TOO_BIG} of yours"),
+        (["--user", "owner", "--rule", TOO_BIG], f"no rule set {TOO_BIG} of yours"),
+        (["--user", "owner", "--rule", "-" + TOO_BIG + "0"], f"no rule set -{TOO_BIG}0 of yours"),
     ],
 )
-def test_download_refuses_bad_input_in_one_line(owner, args, message):
+def test_download_refuses_bad_input_in_one_line(owner, staff, args, message):
     track = make_track()
     args = [str(track.pk) if arg == "TRACK" else arg for arg in args]
     with pytest.raises(CommandError, match=message) as error:

@@ -162,3 +162,31 @@ def test_the_sandboxs_audio_downloads_through_the_http_backend(owner, sandbox, s
     meta = read_meta(Path(settings.MEDIA_ROOT, job.file))
     assert meta.title == "Sandbox Song"
     assert meta.cover == png_bytes(album_id)
+
+
+def test_a_forced_download_keeps_a_files_collision_suffix(owner, media, settings):
+    album = AlbumFactory(name="Hits")
+    one = make_track(("Same",), title="Song", album=album, track_number=1)
+    two = make_track(("Same",), title="Song", album=album, track_number=1)
+    for track in (one, two):
+        media.add(f"/audio/{track.spotify_id}", make_audio("mp3", 1.0))
+        run_download(str(make_job(owner, track).pk))
+    first = Path(settings.MEDIA_ROOT, "library/Same/Hits/01 - Song.mp3").read_bytes()
+    media.add(f"/audio/{two.spotify_id}", make_audio("mp3", 1.0, freq=880))
+
+    for _ in range(2):  # once walked "(2)" -> "(3)" -> "(2)", deleting the previous file
+        job = make_job(owner, two)
+        run_download(str(job.pk))
+        job.refresh_from_db()
+        assert job.file == "library/Same/Hits/01 - Song (2).mp3", job.error
+
+    two.refresh_from_db()
+    assert two.audio_file.name == "library/Same/Hits/01 - Song (2).mp3"
+    assert files_under(settings.MEDIA_ROOT) == [
+        "library/Same/Hits/01 - Song (2).mp3",
+        "library/Same/Hits/01 - Song.mp3",
+    ]
+    assert Path(settings.MEDIA_ROOT, "library/Same/Hits/01 - Song.mp3").read_bytes() == first
+    assert (
+        Path(settings.MEDIA_ROOT, job.file).read_bytes().endswith(make_audio("mp3", 1.0, freq=880))
+    )

@@ -88,11 +88,11 @@ def test_no_good_candidate_fails_with_no_match_found(owner, media, search):
     assert media.hits["/long.mp3"] == 0
 
 
-def test_a_direct_url_goes_through_ytdlp_without_a_search(owner, media, settings):
+def test_a_direct_url_goes_through_ytdlp_without_a_search(staff, media, settings):
     track = make_track(("Daft Punk",), title="Get Lucky")
     url = media.add("/song.mp3", SONG)
 
-    [job] = services.queue_tracks(owner, [track.pk], backend="ytdlp", url=url)
+    [job] = services.queue_tracks(staff, [track.pk], backend="ytdlp", url=url)
     run_download(str(job.pk))
 
     job.refresh_from_db()

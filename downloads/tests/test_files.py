@@ -20,6 +20,7 @@ from downloads.files import (
     render_path,
 )
 from downloads.meta import TrackMeta
+from downloads.services.placement import same_slot
 
 # held independently of the implementation: what Windows refuses in a name
 WINDOWS_FORBIDDEN = set('<>:"/\\|?*') | {chr(code) for code in range(32)}
@@ -281,3 +282,20 @@ def test_library_file_joins_under_the_resolved_root(tmp_path):
         "Unknown Album",
         "00 - Untitled.mp3",
     )
+
+
+@pytest.mark.parametrize(
+    ("current", "same"),
+    [
+        ("Artist/Album/Song.mp3", True),
+        ("Artist/Album/Song (2).mp3", True),
+        ("Artist/Album/Song (12).mp3", True),
+        ("Artist/Album/Song (2).flac", False),  # another extension: another file
+        ("Artist/Other/Song (2).mp3", False),
+        ("Artist/Album/Song (two).mp3", False),
+        ("Artist/Album/Song (2) (3).mp3", False),
+        ("Artist/Album/Songs.mp3", False),
+    ],
+)
+def test_a_tracks_file_is_in_its_slot_with_or_without_a_collision_suffix(tmp_path, current, same):
+    assert same_slot(tmp_path / current, tmp_path / "Artist/Album/Song.mp3") is same

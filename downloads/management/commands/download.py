@@ -23,16 +23,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--backend", choices=DownloadJob.Backend.values, help="default: DOWNLOAD_BACKEND"
         )
-        parser.add_argument("--url", help="fetch this instead of looking up the (one) track")
+        parser.add_argument(
+            "--url", help="fetch this instead of looking up the (one) track; --user must be staff"
+        )
         parser.add_argument("--wait", action="store_true", help="wait, with progress bars")
 
     def handle(self, *args, **options) -> None:
         user = get_user_model().objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError(f"no user {options['user']!r}: check the name, or create the user")
+        if options["url"] and not user.is_staff:  # the command acts as --user, like the API
+            raise CommandError(f"{services.URL_FOR_STAFF}: {user.username!r} is not staff")
         wanted = self.tracks(user, options)
         if options["url"]:
             self.check_url(options["url"], wanted)
+        refused = self.refused(user, wanted, options)
         jobs = services.queue_tracks(
             user,
             wanted,
@@ -40,11 +45,31 @@ class Command(BaseCommand):
             backend=options["backend"],
             url=options["url"] or "",
         )
-        skipped = len(wanted) - len(jobs)
-        note = f"; {skipped} already queued or downloaded (--force to download again)"
-        self.stdout.write(f"queued {len(jobs)} download(s){note if skipped else ''}")
+        self.stdout.write(f"queued {len(jobs)} download(s){self.notes(wanted, jobs, refused)}")
         if options["wait"] and jobs:
             self.wait([job.pk for job in jobs])
+
+    def refused(self, user, wanted: list[int], options: dict) -> dict[int, str]:
+        """Files another member fetched, which --force or --url would replace: named tracks
+        are an error (as in the API); a playlist's or rule's are skipped by the queue."""
+        if not (options["force"] or options["url"]):
+            return {}
+        refused = services.refused_replacements(user, wanted)
+        if refused and options["track"]:
+            first, more = next(iter(refused.values())), len(refused) - 1
+            raise CommandError(first + (f" (and {more} more track(s) like it)" if more else ""))
+        return refused
+
+    def notes(self, wanted: list[int], jobs: list, refused: dict[int, str]) -> str:
+        """Why some tracks got no job, after "queued N download(s)"."""
+        notes, skipped = "", len(wanted) - len(jobs) - len(refused)
+        if skipped:
+            notes += f"; {skipped} already queued, downloaded or uploaded (--force to download "
+            notes += "finished ones again)"
+        if refused:
+            notes += f"; {len(refused)} left alone: only an admin or the member who fetched "
+            notes += "their audio can replace it"
+        return notes
 
     def tracks(self, user, options: dict) -> list[int]:
         try:
@@ -56,7 +81,9 @@ class Command(BaseCommand):
             )
         except services.NotFound as error:
             raise CommandError(str(error)) from None
-        known = set(Track.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        # an id beyond what a database stores names no track (and would not bind in a query)
+        possible = [pk for pk in wanted if services.is_id(pk)]
+        known = set(Track.objects.filter(pk__in=possible).values_list("pk", flat=True))
         unknown = [str(pk) for pk in wanted if pk not in known]
         if unknown:
             raise CommandError(f"no track with id {', '.join(unknown)}")
