@@ -1,16 +1,17 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management import CommandError
 from django.core.validators import URLValidator
 
 from downloads import services
 from downloads.management.watch import watch
 from downloads.models import DownloadJob
 from library.models import Track
+from trackflow.commands import TrackFlowCommand
 from trackflow.jobs.models import JobStatus
 
 
-class Command(BaseCommand):
+class Command(TrackFlowCommand):
     help = "Queue downloads of tracks, a playlist or a rule's result; --wait shows progress bars."
 
     def add_arguments(self, parser) -> None:

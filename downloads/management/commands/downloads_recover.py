@@ -1,13 +1,14 @@
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management import CommandError
 
 from downloads import services
+from trackflow.commands import TrackFlowCommand
 
 MAX_SECONDS = 365 * 24 * 3600
 
 
-class Command(BaseCommand):
+class Command(TrackFlowCommand):
     help = (
         "Requeue downloads left running by a worker that died, and remove the partial files "
         "such workers left under MEDIA_ROOT/library (also runs on a schedule)."

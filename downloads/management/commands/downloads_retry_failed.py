@@ -1,10 +1,11 @@
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management import CommandError
 
 from downloads import services
+from trackflow.commands import TrackFlowCommand
 
 
-class Command(BaseCommand):
+class Command(TrackFlowCommand):
     help = "Queue every failed download again, with fresh attempts."
 
     def add_arguments(self, parser) -> None:

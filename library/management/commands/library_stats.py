@@ -1,12 +1,13 @@
 """manage.py library_stats [--user NAME]: what the catalog holds, and one user's library."""
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management import CommandError
 
 from library.services.stats import catalog_stats, user_stats
+from trackflow.commands import TrackFlowCommand
 
 
-class Command(BaseCommand):
+class Command(TrackFlowCommand):
     help = "Count the catalog's tracks (by source, with audio), artists, albums, enrichments."
 
     def add_arguments(self, parser):

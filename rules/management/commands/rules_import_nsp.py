@@ -1,13 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management import CommandError
 
 from rules import services
 from rules.dsl import RuleValidationError
 from rules.management.lookup import find_user
+from trackflow.commands import TrackFlowCommand
 
 
-class Command(BaseCommand):
+class Command(TrackFlowCommand):
     help = "Import a Navidrome smart playlist (.nsp file) as a rule set of a user."
 
     def add_arguments(self, parser) -> None:

@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management import CommandError
 
 from rules import services
 from rules.management.lookup import find_rule
+from trackflow.commands import TrackFlowCommand
 
 
-class Command(BaseCommand):
+class Command(TrackFlowCommand):
     help = "Show what a rule set selects now: the count and the first tracks (--explain: why)."
 
     def add_arguments(self, parser) -> None:

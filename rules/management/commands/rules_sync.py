@@ -1,15 +1,16 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management import CommandError
 from django.utils import timezone
 
 from rules import services
 from rules.management.lookup import find_rule, find_user
 from rules.models import RuleSet
 from spotify_auth.errors import RateLimited, ReconnectRequired, SpotifyApiError
+from trackflow.commands import TrackFlowCommand
 
 SPOTIFY_TROUBLE = (ReconnectRequired, RateLimited, SpotifyApiError)
 
 
-class Command(BaseCommand):
+class Command(TrackFlowCommand):
     help = (
         "Sync rule sets to Spotify now (or, with --queue, as jobs for the workers); "
         "--dry-run shows what a sync would change without writing."

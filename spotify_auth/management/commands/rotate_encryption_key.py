@@ -1,10 +1,11 @@
-from django.core.management import BaseCommand, CommandError
+from django.core.management import CommandError
 
 from spotify_auth import crypto
 from spotify_auth.services import rotate_tokens
+from trackflow.commands import TrackFlowCommand
 
 
-class Command(BaseCommand):
+class Command(TrackFlowCommand):
     help = (
         "Re-encrypt every stored Spotify token with the first key of TRACKFLOW_ENCRYPTION_KEY "
         "(run after putting a new key first); --generate prints a new key."

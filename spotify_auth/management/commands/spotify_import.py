@@ -1,14 +1,15 @@
 from django.contrib.auth import get_user_model
-from django.core.management import BaseCommand, CommandError
+from django.core.management import CommandError
 from tqdm import tqdm
 
 from spotify_auth import importer
 from spotify_auth.errors import ReconnectRequired
 from spotify_auth.importer.progress import watching
+from trackflow.commands import TrackFlowCommand
 from trackflow.jobs.models import JobStatus
 
 
-class Command(BaseCommand):
+class Command(TrackFlowCommand):
     help = (
         "Import a user's Liked Songs and playlists from Spotify now, with a progress bar, or "
         "queue the jobs for the workers with --queue. No source flag: liked + all playlists."

@@ -2,12 +2,13 @@ import sys
 from urllib.parse import parse_qsl, urlsplit
 
 from django.contrib.auth import get_user_model
-from django.core.management import BaseCommand, CommandError
+from django.core.management import CommandError
 
 from spotify_auth import oauth
+from trackflow.commands import TrackFlowCommand
 
 
-class Command(BaseCommand):
+class Command(TrackFlowCommand):
     help = (
         "Connect a user's Spotify account without the web page: prints the authorize URL, "
         "then reads the address the browser was sent back to, pasted on stdin."

@@ -1,9 +1,10 @@
-from django.core.management import BaseCommand, CommandError
+from django.core.management import CommandError
 
 from spotify_auth.sandbox import CannotServe, create_app, serve_forever
+from trackflow.commands import TrackFlowCommand
 
 
-class Command(BaseCommand):
+class Command(TrackFlowCommand):
     help = (
         "Serve the Spotify sandbox (a fake Web API and Accounts service) on its own port; it "
         "prints the settings that point TrackFlow at it. Ctrl-C stops it."

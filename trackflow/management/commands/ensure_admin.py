@@ -3,11 +3,13 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management import BaseCommand, CommandError
+from django.core.management import CommandError
 from django.core.validators import validate_email
 
+from trackflow.commands import TrackFlowCommand
 
-class Command(BaseCommand):
+
+class Command(TrackFlowCommand):
     help = (
         "Create the first admin account if there is none: DJANGO_SUPERUSER_USERNAME, "
         "_PASSWORD and _EMAIL when set (each on its own), else 'admin' with a generated "

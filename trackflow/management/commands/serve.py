@@ -5,10 +5,12 @@ import subprocess
 import sys
 import time
 
-from django.core.management import BaseCommand, CommandError
+from django.core.management import CommandError
+
+from trackflow.commands import TrackFlowCommand
 
 
-class Command(BaseCommand):
+class Command(TrackFlowCommand):
     help = "Run the web server and the django-q2 cluster together; Ctrl-C stops both."
 
     def add_arguments(self, parser):
