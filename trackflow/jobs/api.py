@@ -39,6 +39,9 @@ class JobFilterSerializer(serializers.Serializer):
 
     status = serializers.ChoiceField(choices=JobStatus.choices, required=False)
     kind = serializers.ChoiceField(choices=[], required=False, help_text="import, sync or download")
+    ordering = serializers.ChoiceField(
+        choices=services.JOB_ORDERINGS, required=False, help_text="default: -created_at"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

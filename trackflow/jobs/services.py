@@ -86,10 +86,20 @@ def job_models() -> list[type[JobBase]]:
     return [m for m in apps.get_models() if issubclass(m, JobBase)]
 
 
-def job_rows(owner=None, *, kind: str | None = None, status: str | None = None):
-    """Jobs of every kind as one queryset of dicts (a UNION), newest first.
+JOB_ORDERINGS = ("-created_at", "created_at", "-updated_at", "updated_at")
 
-    `owner=None` means everyone's. Each row has JOB_FIELDS and `kind`.
+
+def job_rows(
+    owner=None,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    ordering: str = "-created_at",
+):
+    """Jobs of every kind as one queryset of dicts (a UNION), newest first by default.
+
+    `owner=None` means everyone's. Each row has JOB_FIELDS and `kind`; `ordering` is one of
+    JOB_ORDERINGS.
     """
     parts = []
     for model in job_models():
@@ -106,8 +116,8 @@ def job_rows(owner=None, *, kind: str | None = None, status: str | None = None):
     if not parts:
         return []
     if len(parts) == 1:
-        return parts[0].order_by("-created_at")
-    return parts[0].union(*parts[1:], all=True).order_by("-created_at")
+        return parts[0].order_by(ordering)
+    return parts[0].union(*parts[1:], all=True).order_by(ordering)
 
 
 def backoff_delay(attempts: int) -> timedelta:

@@ -241,6 +241,7 @@ HUGE = 10**30  # beyond any integer SQLite or PostgreSQL can bind
         ("/api/artists/?page_size=abc", "page_size", "give a whole number from 1"),
         ("/api/jobs/?status=bogus", "status", '"bogus" is not a valid choice.'),
         ("/api/jobs/?kind=albums", "kind", '"albums" is not a valid choice.'),
+        ("/api/jobs/?ordering=foo", "ordering", '"foo" is not a valid choice.'),
     ],
 )
 def test_a_query_parameter_that_makes_no_sense_is_a_400(owner, api, url, path, message):

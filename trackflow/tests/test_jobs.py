@@ -252,6 +252,26 @@ def test_jobs_list_is_newest_first_in_constant_queries(
 
 
 @pytest.mark.django_db
+def test_jobs_list_orders_oldest_first_or_by_last_change_on_request(owner, owner_api):
+    from rules.models import RuleSet, SyncRun
+
+    now = timezone.now()
+    old = make_job(owner, created_at=now - timedelta(hours=2), updated_at=now)
+    rule = RuleSet.objects.create(owner=owner, name="r", definition={"all": []})
+    new = SyncRun.objects.create(owner=owner, rule=rule, created_at=now, updated_at=now)
+    SyncRun.objects.filter(pk=new.pk).update(updated_at=now - timedelta(hours=1))
+
+    def ids(ordering):
+        body = owner_api.get(f"/api/jobs/?ordering={ordering}").json()
+        return [row["id"] for row in body["results"]]
+
+    assert ids("-created_at") == [str(new.pk), str(old.pk)]
+    assert ids("created_at") == [str(old.pk), str(new.pk)]
+    assert ids("-updated_at") == [str(old.pk), str(new.pk)]
+    assert ids("updated_at") == [str(new.pk), str(old.pk)]
+
+
+@pytest.mark.django_db
 def test_another_users_job_is_a_404(owner, stranger_api, owner_api):
     job = make_job(owner)
     assert stranger_api.get(f"/api/jobs/{job.pk}/").status_code == 404
