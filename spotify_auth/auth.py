@@ -4,7 +4,15 @@ spotipy's own refresh would let two workers spend one refresh token (the second 
 invalid_grant when Spotify rotates it). AccountAuth refreshes under the account's row lock
 (SELECT ... FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction takes the write
 lock) and adopts a token another worker refreshed meanwhile.
+
+A failing Accounts service (5xx, 429) or an answer that is not a token raises
+SignInUnavailable, which jobs retry; spotipy would raise an OAuth error quoting the body, or
+take a cut-off answer for a failed connection.
 """
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -14,7 +22,7 @@ from spotipy.cache_handler import CacheHandler
 from spotipy.oauth2 import SpotifyOAuth, SpotifyOauthError
 
 from . import crypto
-from .errors import ReconnectRequired, unreachable
+from .errors import ReconnectRequired, SignInUnavailable, unreachable
 from .models import SpotifyAccount
 
 # Reading the library and writing playlists; user-read-private gives /me its display name.
@@ -42,7 +50,41 @@ class SpotifyAuth(SpotifyOAuth):
         self.OAUTH_AUTHORIZE_URL = f"{settings.SPOTIFY_ACCOUNTS_URL}/authorize"
         self.OAUTH_TOKEN_URL = f"{settings.SPOTIFY_ACCOUNTS_URL}/api/token"
 
+    def get_access_token(self, code=None, as_dict: bool = True, check_cache: bool = True):
+        with self._token_answer():
+            return super().get_access_token(code, as_dict, check_cache)
+
+    def refresh_access_token(self, refresh_token: str) -> dict:
+        with self._token_answer():
+            return super().refresh_access_token(refresh_token)
+
+    @contextmanager
+    def _token_answer(self) -> Iterator[None]:
+        """A success answer that is not JSON is the service failing, not the connection."""
+        try:
+            yield
+        except requests.JSONDecodeError:
+            raise self._unavailable(200, "sent an answer that is not JSON") from None
+
+    def _handle_oauth_error(self, http_error: requests.HTTPError) -> None:
+        """An OAuth error (invalid_grant, invalid_client …) is spotipy's SpotifyOauthError;
+        a failing service, or an error answer in no OAuth shape, is SignInUnavailable."""
+        status = http_error.response.status_code
+        if status >= 500 or status == 429 or not _oauth_error(http_error.response):
+            raise self._unavailable(status) from None
+        super()._handle_oauth_error(http_error)
+
+    def _unavailable(self, status: int, problem: str | None = None) -> SignInUnavailable:
+        return SignInUnavailable(urlsplit(self.OAUTH_TOKEN_URL).path, status, problem)
+
     def _add_custom_values_to_token_info(self, token_info: dict) -> dict:
+        if not (
+            isinstance(token_info, dict)
+            and isinstance(token_info.get("access_token"), str)
+            and token_info["access_token"]
+            and type(token_info.get("expires_in")) is int
+        ):
+            raise self._unavailable(200, "sent an answer without a token")
         granted = token_info.get("scope")
         token_info = super()._add_custom_values_to_token_info(token_info)
         if granted is not None:  # spotipy would store the scope we asked for instead
@@ -114,6 +156,15 @@ class AccountAuth(SpotifyAuth):
         # outside the transaction, so the mark is not rolled back with it
         mark_needs_reconnect(self.account_id, problem)
         raise ReconnectRequired(f"reconnect Spotify: {problem}")
+
+
+def _oauth_error(response: requests.Response) -> bool:
+    """Whether an error answer is in OAuth's shape: {"error": "invalid_grant", …}."""
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and isinstance(body.get("error"), str)
 
 
 def readable_tokens(account: SpotifyAccount) -> dict:

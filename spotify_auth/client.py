@@ -3,14 +3,16 @@
 TrackFlowSpotify is spotipy's client with TrackFlow's rules: every URL under SPOTIFY_API_URL,
 request timeouts, no sleeping inside spotipy or urllib3 on 429, a short Retry-After waited
 out here and a long one raised as RateLimited (jobs reschedule), 5xx retried with a short
-backoff, a refused token refreshed once, and playlist writes in today's shapes (at most 100
-URIs a call). `request_count` and `write_count` let tests and benchmarks count calls.
+backoff, a refused token refreshed once, answers checked (a read that is not JSON, or a page
+without items, is retried like a 5xx, then raised as MalformedAnswer), and playlist writes in
+today's shapes (at most 100 URIs a call). `request_count` and `write_count` let tests and
+benchmarks count calls.
 """
 
 import json
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 import requests
@@ -20,16 +22,32 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
 from .auth import AccountAuth
-from .errors import RateLimited, ReconnectRequired, SpotifyApiError, causes, unreachable
+from .errors import (
+    MalformedAnswer,
+    RateLimited,
+    ReconnectRequired,
+    SpotifyApiError,
+    causes,
+    unreachable,
+)
 from .models import SpotifyAccount
 from .prefetch import NeedsRefresh, has_more, prefetched
 
-__all__ = ["RateLimited", "ReconnectRequired", "SpotifyApiError", "TrackFlowSpotify", "for_user"]
+__all__ = [
+    "MalformedAnswer",
+    "RateLimited",
+    "ReconnectRequired",
+    "SpotifyApiError",
+    "TrackFlowSpotify",
+    "for_user",
+]
 
 PAGE_SIZE = 50  # the most /me/tracks, /me/playlists and /playlists/{id}/items give
 MAX_URIS = 100  # the most one add, replace or remove takes
 MAX_INLINE_WAITS = 3  # short 429 waits per call before giving up and rescheduling
 WRITE_METHODS = frozenset({"POST", "PUT", "DELETE"})
+NOT_JSON = "Spotify sent an answer that is not JSON"
+NOT_AN_OBJECT = "Spotify sent an answer that is not a JSON object"
 
 _TRACK = (
     "type,id,uri,name,is_local,duration_ms,explicit,popularity,disc_number,track_number,"
@@ -43,6 +61,9 @@ META_FIELDS = (
     "id,name,description,snapshot_id,public,collaborative,images,owner(id,display_name),"
     "items(total)"
 )
+
+
+Check = Callable[[dict], str | None]  # what is wrong with a success answer, if anything
 
 
 def for_user(user) -> "TrackFlowSpotify":
@@ -90,9 +111,12 @@ class TrackFlowSpotify(spotipy.Spotify):
 
     # Transport: one request, with TrackFlow's retry rules
 
-    def _internal_call(self, method, url, payload, params, token: str | None = None):
+    def _internal_call(
+        self, method, url, payload, params, token: str | None = None, check: Check | None = None
+    ):
         """One call, retried by the rules above. With `token` (a prefetch thread), a refused
-        token raises NeedsRefresh instead of refreshing: refreshing touches the database."""
+        token raises NeedsRefresh instead of refreshing: refreshing touches the database.
+        `check` names what is wrong with a success answer (None: nothing)."""
         url = url if url.startswith("http") else self.prefix + url
         params = dict(params or {})
         body = json.dumps(payload) if payload is not None else None
@@ -111,7 +135,11 @@ class TrackFlowSpotify(spotipy.Spotify):
                 self.sleep(_backoff(tries["server"]))
                 continue
             if response.status_code < 400:
-                return _json(response)
+                answer, problem = _answer(method, response, check)
+                if problem is None:
+                    return answer
+                self.sleep(self._reread_delay(method, url, response.status_code, problem, tries))
+                continue
             self.sleep(self._retry_delay(method, url, response, token, tries))
 
     def _send(self, method, url, params, body, token) -> requests.Response:
@@ -154,6 +182,14 @@ class TrackFlowSpotify(spotipy.Spotify):
             method, _path(url), status, message, error.get("reason"), response.headers
         )
 
+    def _reread_delay(self, method, url, status: int, problem: str, tries: Counter) -> float:
+        """A malformed success answer: a read is tried again as after a 503; a write is not
+        (it may have been applied), nor a read after the last retry."""
+        if method == "GET" and tries["server"] < settings.SPOTIFY_SERVER_RETRIES:
+            tries["server"] += 1
+            return _backoff(tries["server"])
+        raise MalformedAnswer(method, _path(url), status, problem, tries["server"])
+
     # Reads
 
     def me(self) -> dict:
@@ -172,11 +208,19 @@ class TrackFlowSpotify(spotipy.Spotify):
             yield from prefetched(self, path, offset, limit, params, prefetch)
             return
         while True:
-            page = self._get(path, limit=limit, offset=offset, **params)
+            page = self.page(path, offset, limit, params)
             yield page
             offset += limit
             if not has_more(page, offset):
                 return
+
+    def page(
+        self, path: str, offset: int, limit: int, params: dict, token: str | None = None
+    ) -> dict:
+        """One paging object. It must carry `items`, `total`, `offset` and `limit` (ask for
+        them when filtering `fields`): callers index them without looking."""
+        args = {**params, "limit": limit, "offset": offset}
+        return self._internal_call("GET", path, None, args, token, check=page_problem)
 
     def iter_saved_tracks(self, offset: int = 0) -> Iterator[dict]:
         """Liked Songs, newest first: {"added_at", "track"} items, 50 a request."""
@@ -191,7 +235,10 @@ class TrackFlowSpotify(spotipy.Spotify):
             yield from page["items"]
 
     def playlist_meta(self, playlist_id: str, fields: str = META_FIELDS) -> dict:
-        return self._get(f"playlists/{playlist_id}", fields=fields)
+        args = {"fields": fields}
+        return self._internal_call(
+            "GET", f"playlists/{playlist_id}", None, args, check=_snapshot_problem
+        )
 
     # Writes: today's endpoints and bodies (DESIGN §6)
 
@@ -199,7 +246,7 @@ class TrackFlowSpotify(spotipy.Spotify):
         body: dict = {"uris": _batch(uris)}
         if position is not None:
             body["position"] = position
-        return self._post(f"playlists/{playlist_id}/items", payload=body)["snapshot_id"]
+        return self._write("POST", f"playlists/{playlist_id}/items", body)
 
     def remove_items(
         self, playlist_id: str, uris: Sequence[str], snapshot_id: str | None = None
@@ -207,11 +254,11 @@ class TrackFlowSpotify(spotipy.Spotify):
         body: dict = {"items": [{"uri": uri} for uri in _batch(uris)]}
         if snapshot_id:
             body["snapshot_id"] = snapshot_id
-        return self._delete(f"playlists/{playlist_id}/items", payload=body)["snapshot_id"]
+        return self._write("DELETE", f"playlists/{playlist_id}/items", body)
 
     def replace_items(self, playlist_id: str, uris: Sequence[str]) -> str:
         body = {"uris": _batch(uris, allow_empty=True)}
-        return self._put(f"playlists/{playlist_id}/items", payload=body)["snapshot_id"]
+        return self._write("PUT", f"playlists/{playlist_id}/items", body)
 
     def reorder_items(
         self,
@@ -228,7 +275,11 @@ class TrackFlowSpotify(spotipy.Spotify):
         }
         if snapshot_id:
             body["snapshot_id"] = snapshot_id
-        return self._put(f"playlists/{playlist_id}/items", payload=body)["snapshot_id"]
+        return self._write("PUT", f"playlists/{playlist_id}/items", body)
+
+    def _write(self, method: str, path: str, body: dict) -> str:
+        """A write to a playlist's items; returns the snapshot_id Spotify answers with."""
+        return self._internal_call(method, path, body, {}, check=_snapshot_problem)["snapshot_id"]
 
     def create_playlist(self, name: str, description: str = "", public: bool = False) -> dict:
         body = {"name": name, "description": description, "public": public}
@@ -273,11 +324,37 @@ def _error(response: requests.Response) -> dict:
     return error if isinstance(error, dict) else {"message": str(error)}
 
 
-def _json(response: requests.Response):
+def _answer(method: str, response: requests.Response, check: Check | None):
+    """(the decoded answer, None), or (None, what is wrong with it). A write may answer with
+    an empty body (changing a playlist's details does); any other answer is a JSON object."""
+    if not response.content and method != "GET":
+        return None, None
     try:
-        return response.json() if response.content else None
+        answer = response.json()
     except ValueError:
+        return None, NOT_JSON
+    if not isinstance(answer, dict):
+        return None, NOT_AN_OBJECT
+    return answer, check(answer) if check else None
+
+
+def page_problem(page: dict) -> str | None:
+    """What makes `page` unusable as a paging object, if anything."""
+    if not isinstance(page.get("items"), list):
+        return "Spotify sent a page without items"
+    if not all(_count(page.get(key)) for key in ("total", "offset", "limit")):
+        return "Spotify sent a page without its total, offset or limit"
+    return None
+
+
+def _snapshot_problem(answer: dict) -> str | None:
+    if isinstance(answer.get("snapshot_id"), str):
         return None
+    return "Spotify sent an answer without a snapshot_id"
+
+
+def _count(value: object) -> bool:
+    return type(value) is int and value >= 0
 
 
 def _path(url: str) -> str:

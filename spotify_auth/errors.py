@@ -55,6 +55,34 @@ class SpotifyApiError(SpotifyException, ExpectedFailure):
         return f"Spotify answered {self.http_status} to {self.method} {self.path}: {self.msg}"
 
 
+class MalformedAnswer(SpotifyApiError):
+    """A success status whose body is not what the Web API sends (a proxy's HTML page, a
+    cut-off answer, a page without items): a fault on the way, retried like a 5xx."""
+
+    def __init__(self, method: str, path: str, status: int, problem: str, retries: int = 0):
+        super().__init__(method, path, status, problem)
+        self.retries = retries
+
+    def __str__(self) -> str:
+        after = ""
+        if self.retries:
+            after = f", after {self.retries} {'retry' if self.retries == 1 else 'retries'}"
+        return f"{self.msg} ({self.method} {self.path}{after})"
+
+
+class SignInUnavailable(SpotifyApiError):
+    """Spotify's Accounts service failed (5xx, 429) or sent something that is not a token:
+    nothing is wrong with the connection itself, so the work is tried again later."""
+
+    def __init__(self, path: str, status: int, problem: str | None = None):
+        # `problem` says what was wrong with a success answer ("sent an answer that is not JSON")
+        super().__init__("POST", path, status, problem or f"answered {status}")
+        self.short = f"it {problem}" if problem else str(status)  # for "unavailable (…)"
+
+    def __str__(self) -> str:
+        return f"Spotify's sign-in service {self.msg}; trying again later"
+
+
 class SpotifyUnreachable(SpotifyApiError):
     """No answer at all, after any retries: the connection failed or timed out."""
 

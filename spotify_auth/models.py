@@ -80,8 +80,9 @@ class ImportJob(JobBase):
     """Reads one source from a user's Spotify account into the library.
 
     `source` is `liked`, `all-playlists` or `playlist:<spotify id>`. `cursor` holds where a
-    retried attempt resumes (offset, the snapshot being read, the un-like window); `counts`
-    what was read and skipped; `force` re-reads even what Spotify reports unchanged.
+    retried attempt resumes (offset, the snapshot being read, the un-like window, a playlist's
+    entries read so far); `counts` what was read and skipped; `force` re-reads even what
+    Spotify reports unchanged.
     """
 
     kind = "import"

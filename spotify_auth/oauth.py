@@ -17,7 +17,7 @@ from spotipy.oauth2 import SpotifyOauthError
 
 from .auth import SpotifyAuth
 from .client import TrackFlowSpotify, make_session
-from .errors import SpotifyApiError
+from .errors import SignInUnavailable, SpotifyApiError
 from .models import SpotifyAccount
 
 STATE_KEY = "spotify_oauth_state"
@@ -85,6 +85,11 @@ def connect(user, code: str) -> SpotifyAccount:
         raise OAuthFailed(
             f"Spotify did not accept the sign-in ({exc.error or 'error'}). "
             "Nothing was stored: start again."
+        ) from None
+    except SignInUnavailable as exc:
+        raise OAuthFailed(
+            f"Spotify's sign-in service is unavailable ({exc.short}); try connecting again in "
+            "a minute. Nothing was stored."
         ) from None
     except (SpotifyApiError, requests.RequestException):
         raise OAuthFailed("Spotify could not be reached. Nothing was stored: try again.") from None

@@ -33,7 +33,7 @@ def prefetched(client, path: str, offset: int, limit: int, params: dict, depth: 
         offset = value  # the page whose token was refused: refresh, and read it here
         if hasattr(client.auth_manager, "refresh"):
             client.auth_manager.refresh(token)
-        page = client._get(path, limit=limit, offset=offset, **params)
+        page = client.page(path, offset, limit, params)
         yield page
         if not has_more(page, offset + limit):
             return
@@ -70,9 +70,8 @@ class _Helper:
     def _run(self, client, path, offset, limit, params, token) -> None:
         try:
             while not self.stopped.is_set():
-                args = {**params, "limit": limit, "offset": offset}
                 try:
-                    page = client._internal_call("GET", path, None, args, token)
+                    page = client.page(path, offset, limit, params, token)
                 except NeedsRefresh:
                     self._put(("refresh", offset))
                     return

@@ -5,6 +5,7 @@ from typing import NamedTuple
 from django.db import transaction
 
 from library.models import Playlist
+from library.services.catalog import INT_MAX, flag, spotify_id, text, whole
 
 from . import crypto
 from .auth import UNDECRYPTABLE, mark_needs_reconnect
@@ -90,7 +91,7 @@ def live_playlists(user, offset: int, limit: int) -> tuple[int, list[dict]]:
     found, total = [], 0
     for page in client.pages("me/playlists", offset=offset, limit=min(limit, PAGE_SIZE)):
         total = page["total"]
-        found.extend(p for p in page["items"] if p and p.get("id"))
+        found.extend(p for p in page["items"] if isinstance(p, dict) and spotify_id(p.get("id")))
         if len(found) >= limit:
             break
     found = found[:limit]
@@ -103,16 +104,23 @@ def live_playlists(user, offset: int, limit: int) -> tuple[int, list[dict]]:
 
 
 def _live_row(data: dict, me: str, imported_snapshot: str | None) -> dict:
-    owner = data.get("owner") or {}
+    """One row of the list; a field Spotify garbled shows as empty, never as a 500."""
+    owner = data.get("owner") if isinstance(data.get("owner"), dict) else {}
+    listing = data.get("items") or data.get("tracks")
+    total = listing.get("total") if isinstance(listing, dict) else None
+    shown_name = owner.get("display_name")
     return {
         "id": data["id"],
-        "name": data.get("name") or "",
-        "owner": {"id": owner.get("id") or "", "display_name": owner.get("display_name")},
-        "total": (data.get("items") or data.get("tracks") or {}).get("total"),
-        "snapshot_id": data.get("snapshot_id") or "",
-        "public": data.get("public"),
-        "collaborative": bool(data.get("collaborative")),
-        "readable": owner.get("id") == me or bool(data.get("collaborative")),
+        "name": text(data.get("name")),
+        "owner": {
+            "id": text(owner.get("id")),
+            "display_name": shown_name if isinstance(shown_name, str) else None,
+        },
+        "total": whole(total, INT_MAX),
+        "snapshot_id": text(data.get("snapshot_id")),
+        "public": data.get("public") if isinstance(data.get("public"), bool) else None,
+        "collaborative": flag(data.get("collaborative")),
+        "readable": owner.get("id") == me or flag(data.get("collaborative")),
         "imported": imported_snapshot == data.get("snapshot_id"),
         "source": PLAYLIST_PREFIX + data["id"],
     }

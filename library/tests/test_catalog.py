@@ -57,7 +57,7 @@ def test_an_upsert_updates_the_fields_spotify_changed():
     [track_id] = upsert_tracks([spotify_track(5)])
     changed = spotify_track(5, name="Song 5 (Remastered)", popularity=99, explicit=True)
     changed["album"] = {**changed["album"], "name": "Record 5 (Deluxe)", "release_date": "2001"}
-    changed["artists"] = [{"id": "ar-new-000000000000000", "name": "Someone Else"}]
+    changed["artists"] = [{"id": "arNew00000000000000000", "name": "Someone Else"}]
 
     assert upsert_tracks([changed]) == [track_id]
     track = Track.objects.select_related("album").get(pk=track_id)
@@ -133,7 +133,7 @@ def test_a_relinked_track_is_kept_under_the_id_the_user_saved():
 def test_unicode_and_very_long_names_are_stored_whole_up_to_the_column_size():
     name = "Ǆ🎵 " + "ß" * 300
     item = spotify_track(4, name=name)
-    item["artists"] = [{"id": "ar-unicode-00000000001", "name": "坂本龍一 " + "é" * 300}]
+    item["artists"] = [{"id": "arUnicode0000000000001", "name": "坂本龍一 " + "é" * 300}]
     item["album"]["name"] = "🎶" * 600
     [track_id] = upsert_tracks([item])
     track = Track.objects.select_related("album").get(pk=track_id)
@@ -177,3 +177,106 @@ def test_the_sandbox_catalog_with_all_its_quirks_goes_in_whole():
     widest = max(plain, key=lambda t: len(t["artists"]))
     assert len(widest["artists"]) > 2
     assert artist_names(ids[items.index(widest)]) == [a["name"] for a in widest["artists"]]
+
+
+def column_types(table: str, columns: list[str]) -> set[tuple]:
+    """The types the database holds in those columns, row by row (SQLite keeps any type)."""
+    if connection.vendor != "sqlite":
+        return set()
+    picked = ", ".join(f"typeof({column})" for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {picked} FROM {table}")
+        return set(cursor.fetchall())
+
+
+def test_wrong_typed_values_are_stored_as_nothing_never_as_text():
+    item = spotify_track(
+        1,
+        duration_ms="long",
+        popularity=250,  # over the column's 100
+        explicit="false",  # a string: not JSON's true
+        track_number=True,
+        disc_number=-1,
+        external_ids={"isrc": 12345},
+    )
+    item["album"].update(
+        release_date=1999,
+        release_date_precision=["day"],
+        total_tracks="12",
+        images="cover.jpg",
+        album_type=None,
+    )
+
+    [track_id] = upsert_tracks([item])
+
+    track = Track.objects.select_related("album").get(pk=track_id)
+    assert (track.duration_ms, track.popularity, track.explicit) == (None, None, False)
+    assert (track.track_number, track.disc_number, track.isrc) == (None, 1, "")
+    album = track.album
+    assert (album.release_date, album.release_date_precision, album.release_year) == (
+        None,
+        "",
+        None,
+    )
+    assert (album.total_tracks, album.cover_url, album.album_type) == (None, "", "")
+    assert ("text",) not in column_types("library_track", ["duration_ms"])
+    assert list(Track.objects.values_list("duration_ms", "popularity")) == [(None, None)]
+
+
+def test_numbers_in_range_and_whole_floats_are_kept():
+    item = spotify_track(2, duration_ms=240_000.0, popularity=100, track_number=3)
+    [track_id] = upsert_tracks([item])
+    track = Track.objects.get(pk=track_id)
+    assert (track.duration_ms, track.popularity, track.track_number) == (240_000, 100, 3)
+    assert type(track.duration_ms) is int
+
+
+def test_items_no_track_can_be_made_of_are_left_out_and_answered_none():
+    good = spotify_track(3)
+    items = [
+        {"id": "abc"},  # no title, and not a Spotify id
+        good,
+        spotify_track(4, id="abc"),  # a title, but an id Spotify never gives
+        spotify_track(5, name=""),
+        spotify_track(6, name=["Song"]),
+        "not an object",
+        spotify_track(7, id=None),  # a catalog track without an id
+    ]
+
+    ids = upsert_tracks(items)
+
+    assert ids == [None, ids[1], None, None, None, None, None]
+    assert list(Track.objects.values_list("spotify_id", flat=True)) == [good["id"]]
+
+
+def test_ids_that_are_not_spotify_ids_are_never_stored_as_such():
+    item = spotify_track(8)
+    item["artists"] = [{"id": "x" * 23, "name": "Known By Name"}, {"id": 42, "name": "Other"}]
+    item["album"]["id"] = "not-an-album-id"
+    item["linked_from"] = {"id": "short"}  # relinked from something that is no id: its own id
+
+    [track_id] = upsert_tracks([item])
+
+    track = Track.objects.select_related("album").get(pk=track_id)
+    assert track.spotify_id == item["id"]
+    assert artist_names(track_id) == ["Known By Name", "Other"]
+    assert not Artist.objects.filter(spotify_id__in=["x" * 23, "42"]).exists()
+    assert (track.album.name, track.album.spotify_id) == ("Record 8", None)  # known by name
+
+
+def test_garbled_lists_and_objects_inside_an_item_are_read_as_empty():
+    item = spotify_track(9)
+    item.update(artists=None, album="Record 9", external_ids=[], linked_from="old")
+
+    [track_id] = upsert_tracks([item])
+
+    track = Track.objects.get(pk=track_id)
+    assert (track.title, track.album_id, track.isrc) == ("Song 9", None, "")
+    assert artist_names(track_id) == []
+
+
+def test_strings_lose_nul_characters_and_keep_to_their_columns():
+    item = spotify_track(10, name="Nul\x00Song " + "x" * 600)
+    [track_id] = upsert_tracks([item])
+    title = Track.objects.get(pk=track_id).title
+    assert title.startswith("NulSong ") and len(title) == 500

@@ -4,6 +4,7 @@ A batch of eight pages (400 rows) costs the same few statements as one page, so 
 keeps up with the pages it fetches; each page still reports progress as it arrives.
 """
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 
@@ -42,16 +43,28 @@ def batched(
         yield batch
 
 
-def catalog_ids(items: list[dict], force: bool = False) -> list[int]:
-    """Track ids for Spotify track objects, in order: fresh ones looked up, others upserted."""
+def track_ids(targets: list[dict], counts: Counter, force: bool = False) -> list[int | None]:
+    """catalog_ids, counting the local files kept and the items no track could be made of."""
+    ids = catalog_ids(targets, force)
+    for target, track_id in zip(targets, ids, strict=True):
+        if track_id is None:
+            counts["malformed"] += 1
+        elif target.get("is_local"):
+            counts["local"] += 1
+    return ids
+
+
+def catalog_ids(items: list[dict], force: bool = False) -> list[int | None]:
+    """Track ids for Spotify track objects, in order: fresh ones looked up, others upserted;
+    None for an item no track can be made of (library.services.catalog.track_key)."""
     if force or not items:
         return upsert_tracks(items)
     keys = [track_key(item) for item in items]
-    known = _fresh(keys)
-    missing = {key: item for key, item in zip(keys, items, strict=True) if key not in known}
+    known = _fresh([key for key in keys if key])
+    missing = {key: item for key, item in zip(keys, items, strict=True) if key and key not in known}
     if missing:
         known.update(zip(missing, upsert_tracks(list(missing.values())), strict=True))
-    return [known[key] for key in keys]
+    return [known[key] if key else None for key in keys]
 
 
 def _fresh(keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:

@@ -2,9 +2,10 @@
 
 A liked page: the catalog upsert (library.services.catalog), the SavedTrack upsert
 (library.services.saved), one delete of what was un-liked inside the page's window, one
-cursor update. A playlist page: the catalog upsert, one select of the page's slots, at most
-one delete, one update and one insert of entries, one cursor update. Unchanged rows are left
-alone (no write at all), so a re-import with nothing new leaves every table as it was.
+cursor update. A playlist page: the catalog upsert, one cursor update (the entries read so
+far, see staging.py); once all are read, one select of the playlist's slots, at most one
+delete, one update and one insert of entries. Unchanged rows are left alone (no write at
+all), so a re-import with nothing new leaves every table as it was.
 """
 
 import html
@@ -16,9 +17,11 @@ from django.utils import timezone
 
 from library.models import Playlist, PlaylistEntry, SavedTrack
 from library.services.bulk import insert_rows
+from library.services.catalog import flag, text, url
 from trackflow.jobs.models import ACTIVE_STATUSES, JobStatus
 
 from ..models import ImportJob
+from .staging import Rows
 
 PLAYLIST_FIELDS = [
     "name",
@@ -56,19 +59,20 @@ def drop_unliked(
 
 
 def playlist_fields(data: dict) -> dict:
-    """Playlist columns from a Spotify playlist object (simplified or full)."""
-    owner = data.get("owner") or {}
-    images = data.get("images") or []
-    image = (images[0].get("url") or "") if images else ""
+    """Playlist columns from a Spotify playlist object (simplified or full), each made to
+    fit its column (see library.services.catalog)."""
+    owner = data.get("owner") if isinstance(data.get("owner"), dict) else {}
+    images = data.get("images") if isinstance(data.get("images"), list) else []
+    image = images[0].get("url") if images and isinstance(images[0], dict) else ""
     return {
-        "name": (data.get("name") or "")[:500],
+        "name": text(data.get("name"), 500),
         # Spotify sends descriptions HTML-escaped ("Rock &amp; Roll")
-        "description": html.unescape(data.get("description") or ""),
-        "spotify_owner_id": (owner.get("id") or "")[:200],
-        "spotify_owner_name": (owner.get("display_name") or "")[:500],
-        "public": bool(data.get("public")),
-        "collaborative": bool(data.get("collaborative")),
-        "image_url": image if len(image) <= 1000 else "",
+        "description": html.unescape(text(data.get("description"))),
+        "spotify_owner_id": text(owner.get("id"), 200),
+        "spotify_owner_name": text(owner.get("display_name"), 500),
+        "public": flag(data.get("public")),
+        "collaborative": flag(data.get("collaborative")),
+        "image_url": url(image),
     }
 
 
@@ -105,30 +109,43 @@ def remove_playlists_gone(user_id: int, listed: set[str], listed_since: datetime
     return gone.delete()[1].get(Playlist._meta.label, 0)
 
 
-def write_entries(
-    playlist_id: int, offset: int, size: int, rows: dict[int, tuple[int, datetime | None]]
-) -> None:
-    """Make slots [offset, offset + size) hold `rows` (position -> track id, added_at).
+def finish_playlist(playlist_id: int, snapshot_id: str, rows: Rows) -> None:
+    """Swap in the entries an import read, all at once, and record the snapshot they match:
+    inside one transaction, so a reader sees the old playlist or the new one."""
+    with transaction.atomic(savepoint=False):  # the caller's transaction, if it has one
+        replace_entries(playlist_id, rows)
+        Playlist.objects.filter(pk=playlist_id).update(
+            snapshot_id=snapshot_id,
+            readable=True,
+            unreadable_reason="",
+            imported_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+
+
+def replace_entries(playlist_id: int, rows: Rows) -> None:
+    """Make the playlist hold exactly `rows` (position -> track id, added_at).
 
     Positions are Spotify's; a slot Spotify fills with an episode or a removed track holds
-    nothing here. Slots already right are not touched.
+    nothing here. Slots already right are not touched (they keep their ids); a slot that
+    changed is updated in place; slots past the end go.
     """
     existing = {
         position: (pk, track_id, added_at)
         for position, pk, track_id, added_at in PlaylistEntry.objects.filter(
-            playlist_id=playlist_id, position__gte=offset, position__lt=offset + size
+            playlist_id=playlist_id
         ).values_list("position", "id", "track_id", "added_at")
     }
     create, update, delete = [], [], []
-    for position in range(offset, offset + size):
+    for position in sorted(existing.keys() | rows.keys()):
         new, old = rows.get(position), existing.get(position)
-        if new is None and old is not None:
+        if new is None:
             delete.append(old[0])
-        elif new is not None and old is None:
+        elif old is None:
             create.append(
                 {"playlist": playlist_id, "position": position, "track": new[0], "added_at": new[1]}
             )
-        elif new is not None and old[1:] != new:
+        elif old[1:] != new:
             update.append(PlaylistEntry(pk=old[0], track_id=new[0], added_at=new[1]))
     if delete:
         PlaylistEntry.objects.filter(pk__in=delete).delete()
@@ -136,18 +153,6 @@ def write_entries(
         PlaylistEntry.objects.bulk_update(update, ["track", "added_at"])
     if create:  # plain rows: bulk_create's per-field preparation costs more than the INSERT
         insert_rows(PlaylistEntry, create)
-
-
-def finish_playlist(playlist_id: int, length: int, snapshot_id: str) -> None:
-    """Drop slots past the end and record the snapshot the entries now match."""
-    PlaylistEntry.objects.filter(playlist_id=playlist_id, position__gte=length).delete()
-    Playlist.objects.filter(pk=playlist_id).update(
-        snapshot_id=snapshot_id,
-        readable=True,
-        unreadable_reason="",
-        imported_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
 
 
 def mark_unreadable(playlist_id: int, snapshot_id: str, reason: str) -> None:

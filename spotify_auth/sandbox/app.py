@@ -119,16 +119,20 @@ class SandboxApp:
         return [b"" if req.method == "HEAD" else body]
 
     def handle(self, req: Request) -> Response:
-        """Route, apply a pending fault, authenticate, run the handler; count the request."""
+        """Route, apply a pending fault (instead of the handler, or to its answer),
+        authenticate, run the handler; count the request."""
         route, counted = None, not req.path.startswith("/_sandbox/")
         try:
             route, params = _match(req)
             fault = self.faults.take(req.path) if counted else None
-            if fault:
-                raise fault.error()
-            if route.auth:
-                req.grant = self.tokens.authenticate(req.header("Authorization"))
-            response = route.handler(self, req, **params)
+            if fault and not fault.edits:
+                response = fault.answer()
+            else:
+                if route.auth:
+                    req.grant = self.tokens.authenticate(req.header("Authorization"))
+                response = route.handler(self, req, **params)
+                if fault:
+                    response = fault.edit(response)
         except ApiError as api_error:
             response = error_response(req, api_error)
         except Rejected as rejected:

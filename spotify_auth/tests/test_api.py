@@ -109,6 +109,23 @@ def test_spotify_rate_limits_reach_the_client_as_503_with_retry_after(account, o
     assert "Spotify rate limit: waiting until" in answer.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    "garble",
+    [
+        lambda faults: faults.answer("<html><body>Bad gateway</body></html>", count=4),
+        lambda faults: faults.tamper(lambda page: {**page, "items": None}, count=4),
+    ],
+)
+def test_a_garbled_answer_from_spotify_is_a_502(account, owner_api, sandbox, garble):
+    garble(sandbox.faults)
+
+    answer = owner_api.get(PLAYLISTS)
+
+    assert answer.status_code == 502
+    assert answer.json()["detail"].startswith("Spotify sent a")
+    assert answer.json()["detail"].endswith("(GET /v1/me/playlists, after 3 retries)")
+
+
 def test_import_answers_202_with_one_job_per_source(
     account, owner_api, django_capture_on_commit_callbacks
 ):

@@ -1,5 +1,6 @@
-"""Rate limits, server errors and failed connections: short waits in place, long ones as
-RateLimited, 5xx and refused connections retried, then named."""
+"""Rate limits, server errors, failed connections and garbled answers: short waits in place,
+long ones as RateLimited, 5xx, refused connections and answers that are not Spotify's
+retried, then named."""
 
 import logging
 import socket
@@ -10,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from spotify_auth.client import for_user
-from spotify_auth.errors import RateLimited, SpotifyApiError, SpotifyUnreachable
+from spotify_auth.errors import MalformedAnswer, RateLimited, SpotifyApiError, SpotifyUnreachable
 from spotify_auth.models import SpotifyAccount
 from trackflow.jobs.services import RetryLater
 
@@ -138,3 +139,55 @@ def test_a_refresh_that_cannot_reach_spotify_says_so(account, settings):
 
     account.refresh_from_db()
     assert account.status == SpotifyAccount.Status.CONNECTED  # nothing to reconnect
+
+
+def test_an_answer_that_is_not_json_is_read_again_then_named(spotify, sandbox):
+    sandbox.faults.answer("<html><body>Bad gateway</body></html>", count=4)
+
+    with pytest.raises(MalformedAnswer) as caught:
+        spotify.current_user()
+
+    assert isinstance(caught.value, SpotifyApiError)  # what jobs retry and the API calls 502
+    assert str(caught.value) == (
+        "Spotify sent an answer that is not JSON (GET /v1/me, after 3 retries)"
+    )
+    assert sandbox.stats.total == 4
+
+
+def test_an_answer_cut_short_is_read_again(spotify, sandbox):
+    sandbox.faults.answer('{"items": [{"added_at": "2024-', content_type="application/json")
+
+    pages = list(spotify.pages("me/tracks"))
+
+    assert sum(len(page["items"]) for page in pages) == 120
+    assert [status for _, _, status in sandbox.stats.log] == [200, 200, 200, 200]
+
+
+def test_a_page_without_items_is_named(spotify, sandbox, settings):
+    settings.SPOTIFY_SERVER_RETRIES = 1
+    sandbox.faults.tamper(lambda page: {**page, "items": None}, count=2)
+
+    with pytest.raises(MalformedAnswer) as caught:
+        list(spotify.pages("me/tracks"))
+
+    assert str(caught.value) == (
+        "Spotify sent a page without items (GET /v1/me/tracks, after 1 retry)"
+    )
+
+
+def test_a_page_read_ahead_is_checked_too(spotify, sandbox):
+    sandbox.faults.tamper(lambda page: {**page, "total": "many"}, count=4, path_prefix="/v1/me/t")
+    next(spotify.pages("me/playlists"))  # not under the prefix: untouched
+
+    with pytest.raises(MalformedAnswer, match="a page without its total, offset or limit"):
+        list(spotify.pages("me/tracks", prefetch=2))
+
+
+def test_a_write_answered_with_garbage_is_not_repeated(spotify, sandbox):
+    """The write may have been applied: sending it again could add the items twice."""
+    playlist = sandbox.state.playlist(sandbox.state.followed["sandbox-user"][0])
+    sandbox.faults.answer("<html>", path_prefix=f"/v1/playlists/{playlist.id}/items")
+
+    with pytest.raises(MalformedAnswer, match="not JSON"):
+        spotify.add_items(playlist.id, [f"spotify:track:{sandbox.state.catalog.pool[0]}"])
+    assert sandbox.stats.writes == 1

@@ -45,7 +45,8 @@ def test_a_failed_page_keeps_earlier_pages_and_the_retry_resumes_there(
 
     assert job.status == "completed", job.error
     assert SavedTrack.objects.filter(user=account.user).count() == 120
-    assert _answers(sandbox, LIKED).count(200) == 3  # pages 1 and 2 were not read again
+    # pages 1 and 2 were not read again; page 3, then the first item, to see nothing moved
+    assert _answers(sandbox, LIKED).count(200) == 4
     assert job.message == "Liked Songs: 120 tracks"
 
 
@@ -75,7 +76,7 @@ def test_a_short_rate_limit_is_waited_out_inside_the_job(account, sandbox, impor
 
     assert job.status == "completed", job.error
     assert time.monotonic() - started >= 1
-    assert _answers(sandbox, LIKED) == [200, 429, 200, 200]
+    assert _answers(sandbox, LIKED) == [200, 429, 200, 200, 200]  # the last: the first item
 
 
 def test_a_token_that_expires_mid_import_is_refreshed_and_the_import_goes_on(
@@ -86,7 +87,7 @@ def test_a_token_that_expires_mid_import_is_refreshed_and_the_import_goes_on(
     [job] = import_now(account.user, ["liked"])
 
     assert job.status == "completed", job.error
-    assert _answers(sandbox, LIKED) == [200, 401, 200, 200]
+    assert _answers(sandbox, LIKED) == [200, 401, 200, 200, 200]  # the last: the first item
     assert sandbox.stats.count("POST", "/accounts/api/token") == 1
 
 
@@ -101,6 +102,22 @@ def test_a_revoked_connection_fails_the_job_with_reconnect_spotify(account, sand
     assert job.attempts == 1  # no retries: another attempt cannot mend it
     account.refresh_from_db()
     assert account.status == SpotifyAccount.Status.NEEDS_RECONNECT
+
+
+def test_a_failing_sign_in_service_is_one_warning_and_a_retry(account, sandbox, import_now, caplog):
+    SpotifyAccount.objects.filter(pk=account.pk).update(expires_at=timezone.now())
+    sandbox.faults.server_error(status=503, path_prefix="/accounts/api/token")
+
+    [job] = import_now(account.user, ["liked"])
+
+    assert job.status == "pending"
+    assert job.error == "Spotify's sign-in service answered 503; trying again later"
+    logged = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records]
+    problems = [entry for entry in logged if entry[0] != "INFO"]
+    assert problems == [("WARNING", f"import {job.pk}: pending: {job.error}", None)]
+    account.refresh_from_db()
+    assert account.status == SpotifyAccount.Status.CONNECTED
+    assert _run_again(job).status == "completed"
 
 
 def test_a_playlist_import_resumes_at_its_offset(account, sandbox, import_now):
@@ -154,3 +171,30 @@ def test_an_unreachable_spotify_is_one_warning_in_the_worker_log(
     logged = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records]
     problems = [entry for entry in logged if entry[0] != "INFO"]  # django-q's own lines
     assert problems == [("WARNING", f"import {job.pk}: pending: {error}", None)]  # no trace
+
+
+@pytest.mark.parametrize(
+    ("garble", "error"),
+    [
+        ({"body": "<html><body>Bad gateway</body></html>"}, "an answer that is not JSON"),
+        ({"body": '{"items": [{"added_at": "2024-'}, "an answer that is not JSON"),
+        ({"change": lambda page: {**page, "items": None}}, "a page without items"),
+    ],
+)
+def test_a_garbled_answer_fails_the_attempt_with_one_warning_line(
+    account, sandbox, import_now, caplog, garble, error
+):
+    if "body" in garble:
+        sandbox.faults.answer(garble["body"], count=8, path_prefix=LIKED)
+    else:
+        sandbox.faults.tamper(garble["change"], count=8, path_prefix=LIKED)
+
+    [job] = import_now(account.user, ["liked"])
+
+    assert job.status == "pending"  # tried again after the backoff, as after a 503
+    assert job.error == f"Spotify sent {error} (GET {LIKED}, after 3 retries)"
+    logged = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records]
+    problems = [entry for entry in logged if entry[0] != "INFO"]
+    assert problems == [("WARNING", f"import {job.pk}: pending: {job.error}", None)]
+    sandbox.faults.clear()
+    assert _run_again(job).status == "completed"

@@ -8,6 +8,8 @@ from django.utils import timezone
 from library.models import Playlist, SavedTrack, Track
 from spotify_auth.importer.writes import remove_playlists_gone
 
+from .conftest import after_requests
+
 pytestmark = pytest.mark.django_db
 USER = "sandbox-user"
 ITEMS = "/v1/playlists/{playlist_id}/items"
@@ -58,7 +60,7 @@ def test_a_forced_reimport_rereads_everything_and_changes_nothing_but_timestamps
     import_now(account.user, force=True)
 
     assert dump(ignore=REREAD) == first
-    assert sandbox.stats.count("GET", "/v1/me/tracks") == 3
+    assert sandbox.stats.count("GET", "/v1/me/tracks") == 3 + 1  # pages, then the first item
     assert sandbox.stats.count("GET", ITEMS) == 6
 
 
@@ -102,6 +104,39 @@ def test_a_track_unliked_on_spotify_is_unliked_here(account, sandbox, import_now
     assert [s.track.spotify_id for s in saved] == sandbox.state.liked_ids(USER)
     assert job.message == "Liked Songs: 118 tracks, 3 un-liked on Spotify removed"
     assert Track.objects.filter(spotify_id=liked[57]).exists()  # still in the catalog
+
+
+def test_a_like_removed_here_comes_back_at_the_next_import(account, sandbox, import_now, owner_api):
+    import_now(account.user, ["liked"])
+    track = Track.objects.get(spotify_id=sandbox.state.liked_ids(USER)[60])
+    assert owner_api.delete(f"/api/tracks/{track.pk}/").status_code == 204  # un-liked here
+    sandbox.stats.reset()
+
+    [job] = import_now(account.user, ["liked"])
+
+    assert job.message == "Liked Songs: 120 tracks"  # not "unchanged": the library moved
+    saved = SavedTrack.objects.filter(user=account.user).order_by("-added_at")
+    assert [s.track.spotify_id for s in saved] == sandbox.state.liked_ids(USER)
+
+
+def test_a_like_and_an_unlike_while_the_import_reads_are_both_seen(account, sandbox, import_now):
+    liked = sandbox.state.liked_ids(USER)
+    fresh = sandbox.state.catalog.pool[-2]
+
+    def meanwhile() -> None:  # the total stays 120: only the first item tells
+        sandbox.state.like(USER, fresh)
+        sandbox.state.unlike(USER, liked[100])
+
+    after_requests(sandbox, "/v1/me/tracks", 1, meanwhile)
+
+    [job] = import_now(account.user, ["liked"])
+
+    saved = SavedTrack.objects.filter(user=account.user).order_by("-added_at")
+    assert job.status == "completed", job.error
+    assert [s.track.spotify_id for s in saved] == sandbox.state.liked_ids(USER)
+    assert saved[0].track.spotify_id == fresh
+    # 3 pages, the first item (it moved: read again), 3 pages, the first item (as it was)
+    assert sandbox.stats.count("GET", "/v1/me/tracks") == 8
 
 
 def test_a_playlist_deleted_on_spotify_is_removed_here_and_its_tracks_stay(

@@ -107,6 +107,33 @@ def test_a_code_spotify_rejects_stores_nothing(browser, sandbox):
     assert not SpotifyAccount.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("status", "body", "shown"),
+    [
+        (503, None, "(503)"),
+        (200, "<html>Maintenance</html>", "(it sent an answer that is not JSON)"),
+    ],
+)
+def test_a_sign_in_service_out_of_order_says_try_again_in_a_minute(
+    browser, sandbox, status, body, shown
+):
+    redirect = approve(_start(browser))
+    token = "/accounts/api/token"
+    if body is None:
+        sandbox.faults.server_error(status=status, path_prefix=token)
+    else:
+        sandbox.faults.answer(body, path_prefix=token, status=status)
+
+    page = browser.get(redirect, follow=True)
+
+    assert page.status_code == 400
+    assert (
+        f"Spotify&#x27;s sign-in service is unavailable {shown}; try connecting again in a "
+        "minute. Nothing was stored."
+    ) in page.content.decode()
+    assert not SpotifyAccount.objects.exists()
+
+
 def test_a_localhost_redirect_uri_is_refused_with_a_clear_page(browser, settings, sandbox):
     settings.SPOTIFY_REDIRECT_URI = "http://localhost:8000/spotify/callback/"
 

@@ -68,6 +68,38 @@ def test_the_token_endpoint_can_fail_too(sandbox, base_url):
     assert answer.status_code == 503
 
 
+def test_an_answer_can_be_swapped_for_any_body(sandbox, base_url, session):
+    sandbox.faults.answer("<html><body>Gateway</body></html>", path_prefix="/v1/me/tracks")
+
+    answer = session.get(f"{base_url}/v1/me/tracks")
+
+    assert (answer.status_code, answer.headers["Content-Type"]) == (200, "text/html; charset=utf-8")
+    assert answer.text == "<html><body>Gateway</body></html>"
+    assert session.get(f"{base_url}/v1/me/tracks").json()["total"] == 120  # one turn only
+    assert [status for *_, status in sandbox.stats.log] == [200, 200]
+
+
+def test_an_answer_can_be_served_then_tampered_with(sandbox, base_url, session):
+    sandbox.faults.tamper(lambda page: {**page, "items": None}, path_prefix="/v1/me/tracks")
+
+    page = session.get(f"{base_url}/v1/me/tracks?limit=5").json()
+
+    assert page["items"] is None
+    assert (page["total"], page["limit"]) == (120, 5)  # the rest as the handler made it
+    assert len(session.get(f"{base_url}/v1/me/tracks?limit=5").json()["items"]) == 5
+
+
+def test_the_control_endpoint_garbles_answers_too(sandbox, base_url, session):
+    control = f"{base_url}/_sandbox/faults"
+    cut = {"body": '{"items": [', "content_type": "application/json", "count": 1}
+    assert requests.post(control, json=cut).json() == {"pending": 1}
+    assert session.get(f"{base_url}/v1/me").text == '{"items": ['
+
+    assert requests.post(control, json={"merge": {"items": None}}).json() == {"pending": 1}
+    assert session.get(f"{base_url}/v1/me/playlists").json()["items"] is None
+    assert requests.post(control, json={"merge": [1]}).status_code == 400
+
+
 def test_expiring_all_tokens_makes_every_call_401_until_refreshed(sandbox, base_url, session):
     tokens = sandbox.tokens.issue(USER)
     sandbox.tokens.expire_all()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from spotify_auth import crypto
 from spotify_auth.client import for_user
-from spotify_auth.errors import ReconnectRequired
+from spotify_auth.errors import ReconnectRequired, SignInUnavailable, SpotifyApiError
 from spotify_auth.models import SpotifyAccount
 
 from .conftest import connect_account
@@ -85,6 +85,36 @@ def test_a_revoked_refresh_token_asks_the_user_to_reconnect(account, sandbox):
     assert account.status == SpotifyAccount.Status.NEEDS_RECONNECT
     with pytest.raises(ReconnectRequired, match="reconnect Spotify"):
         for_user(account.user)
+
+
+@pytest.mark.parametrize(
+    ("fault", "said"),
+    [
+        ({"status": 503, "body": None}, "answered 503"),
+        ({"status": 500, "body": "<html>Internal error</html>"}, "answered 500"),
+        (
+            {"status": 200, "body": "<html>Welcome to the hotel Wi-Fi</html>"},
+            "sent an answer that is not JSON",
+        ),
+        ({"status": 200, "body": '{"token_type": "Bearer"}'}, "sent an answer without a token"),
+    ],
+)
+def test_a_failing_sign_in_service_is_tried_again_later(account, sandbox, fault, said):
+    _expire(account)
+    token = "/accounts/api/token"
+    if fault["body"] is None:
+        sandbox.faults.server_error(status=fault["status"], path_prefix=token)
+    else:
+        sandbox.faults.answer(fault["body"], path_prefix=token, status=fault["status"])
+
+    with pytest.raises(SignInUnavailable) as caught:
+        for_user(account.user).current_user()
+
+    assert isinstance(caught.value, SpotifyApiError)  # retried by jobs, a 502 in the API
+    assert str(caught.value) == f"Spotify's sign-in service {said}; trying again later"
+    account.refresh_from_db()
+    assert account.status == SpotifyAccount.Status.CONNECTED  # nothing to reconnect
+    assert for_user(account.user).current_user()["id"] == "sandbox-user"  # and later it works
 
 
 def test_tokens_no_key_opens_ask_the_user_to_reconnect(account, settings):
