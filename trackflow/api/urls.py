@@ -4,6 +4,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
 from trackflow.jobs.api import JobViewSet
 
@@ -17,7 +18,8 @@ class ObtainToken(ObtainAuthToken):
     """POST username and password, get {"token": "..."}; throttled against guessing."""
 
     throttle_scope = "auth"
-    throttle_classes = ObtainAuthToken.throttle_classes
+    # DRF's view has none at all; the "auth" rate counts guesses per address
+    throttle_classes = (ScopedRateThrottle, AnonRateThrottle)
     parser_classes = (FormParser, MultiPartParser, JSONParser)  # the depth-bounded JSON
 
 

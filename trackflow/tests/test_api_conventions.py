@@ -34,6 +34,21 @@ def test_a_wrong_password_is_a_400_in_the_error_format(api, owner):
     }
 
 
+def test_password_guesses_at_the_token_endpoint_are_limited_to_20_a_minute(api, owner):
+    answers = [
+        api.post("/api/auth/token/", {"username": "owner", "password": f"guess-{n}"})
+        for n in range(21)
+    ]
+
+    assert [a.status_code for a in answers] == [400] * 20 + [429]
+    assert "Request was throttled" in answers[-1].json()["detail"]
+    # the right password too must wait: the limit is on the address, not on wrong guesses
+    assert (
+        api.post("/api/auth/token/", {"username": "owner", "password": "owner-pass-1"}).status_code
+        == 429
+    )
+
+
 def test_a_missing_field_names_its_path(api):
     response = api.post("/api/auth/token/", {"username": "owner"})
     assert response.status_code == 400
