@@ -132,6 +132,9 @@ def test_postgresql_options_in_the_url_are_kept_and_jit_is_off_unless_they_set_i
         ("REDIS_URL", "http://cache", "REDIS_URL must be a redis:// URL"),
         ("DOWNLOAD_BACKEND", "torrent", "DOWNLOAD_BACKEND must be one of http, ytdlp"),
         ("HTTPS_ONLY", "2", "HTTPS_ONLY must be true or false"),
+        ("TIME_ZONE", "Mars/Base", "TIME_ZONE must be an IANA time zone"),
+        ("API_THROTTLE_USER", "5/fortnight", "API_THROTTLE_USER must be a number of requests"),
+        ("API_THROTTLE_ANON", "lots", "API_THROTTLE_ANON must be a number of requests"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(tmp_path, name, value, expected):
