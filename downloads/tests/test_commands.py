@@ -12,11 +12,19 @@ from django_q.models import Schedule
 
 from downloads.models import DownloadJob
 from downloads.tests.factories import make_job, make_playlist, make_track
+from library.models import SavedTrack
 from trackflow.api.filters import MAX_ID
 from trackflow.jobs.models import JobStatus
 from trackflow.testing.audio import make_audio
 
 TOO_BIG = str(MAX_ID + 1)
+
+
+def liked(user, *tracks):
+    """`tracks` in `user`'s library (Liked Songs): a member downloads only their own."""
+    for track in tracks:
+        SavedTrack.objects.create(user=user, track=track, added_at=timezone.now())
+    return tracks
 
 
 def run(*args) -> tuple[str, str]:
@@ -27,7 +35,7 @@ def run(*args) -> tuple[str, str]:
 
 @pytest.mark.django_db
 def test_download_queues_the_tracks_of_a_user(owner):
-    one, two = make_track(), make_track()
+    one, two = liked(owner, make_track(), make_track())
     make_job(owner, two)
 
     out, _ = run("download", "--user", "owner", "--track", str(one.pk), str(two.pk))
@@ -87,14 +95,19 @@ def test_download_queues_a_playlist(owner):
             ["--user", "nobody", "--track", "1"],
             "no user 'nobody': check the name, or create the user",
         ),
-        (["--user", "owner", "--track", "999999"], "no track with id 999999"),
+        (["--user", "owner", "--track", "999999"], "no track with id 999999 in owner's library"),
+        # a track outside the member's library: as the API says (staff: any track)
+        (["--user", "owner", "--track", "TRACK"], "no track with id \\d+ in owner's library$"),
         (["--user", "owner", "--playlist", "999999"], "no playlist 999999 of yours"),
         (["--user", "owner"], "one of the arguments --track --playlist --rule is required"),
         (["--user", "owner", "--track", "1", "--playlist", "2"], "not allowed with argument"),
         (["--user", "owner", "--track", "1", "--backend", "ftp"], "invalid choice: 'ftp'"),
         (["--user", "staff", "--track", "TRACK", "--url", "/etc/passwd"], "--url must be an http"),
         # past the largest id a database stores: not found, not an OverflowError
-        (["--user", "owner", "--track", "TRACK", TOO_BIG], f"no track with id {TOO_BIG}$"),
+        (
+            ["--user", "owner", "--track", "TRACK", TOO_BIG],
+            f"no track with id \\d+, {TOO_BIG} in owner's library$",
+        ),
         (["--user", "owner", "--playlist", TOO_BIG], f"no playlist {TOO_BIG} of yours"),
         (["--user", "owner", "--rule", TOO_BIG], f"no rule set {TOO_BIG} of yours"),
         (["--user", "owner", "--rule", "-" + TOO_BIG + "0"], f"no rule set -{TOO_BIG}0 of yours"),
@@ -111,7 +124,7 @@ def test_download_refuses_bad_input_in_one_line(owner, staff, args, message):
 
 @pytest.mark.django_db(transaction=True)
 def test_download_wait_shows_progress_and_fails_when_a_download_fails(owner, media):
-    good, gone = make_track(title="Good Song"), make_track(title="Gone Song")
+    good, gone = liked(owner, make_track(title="Good Song"), make_track(title="Gone Song"))
     media.add(f"/audio/{good.spotify_id}", make_audio("mp3", 0.5))
 
     with pytest.raises(CommandError) as error:
@@ -126,7 +139,7 @@ def test_download_wait_shows_progress_and_fails_when_a_download_fails(owner, med
 
 @pytest.mark.django_db(transaction=True)
 def test_download_wait_succeeds_with_a_bar_per_job(owner, media):
-    tracks = [make_track(title=f"Song {n}") for n in range(2)]
+    tracks = liked(owner, *[make_track(title=f"Song {n}") for n in range(2)])
     for track in tracks:
         media.add(f"/audio/{track.spotify_id}", make_audio("mp3", 0.5))
 

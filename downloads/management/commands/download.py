@@ -7,6 +7,7 @@ from downloads import services
 from downloads.management.watch import watch
 from downloads.models import DownloadJob
 from library.models import Track
+from library.services.scope import library_tracks
 from trackflow.commands import TrackFlowCommand
 from trackflow.jobs.models import JobStatus
 
@@ -84,10 +85,13 @@ class Command(TrackFlowCommand):
             raise CommandError(str(error)) from None
         # an id beyond what a database stores names no track (and would not bind in a query)
         possible = [pk for pk in wanted if services.is_id(pk)]
-        known = set(Track.objects.filter(pk__in=possible).values_list("pk", flat=True))
+        # as in the API: a member's own library (a download writes a file its owners share)
+        tracks = Track.objects.all() if user.is_staff else library_tracks(user)
+        known = set(tracks.filter(pk__in=possible).values_list("pk", flat=True))
         unknown = [str(pk) for pk in wanted if pk not in known]
         if unknown:
-            raise CommandError(f"no track with id {', '.join(unknown)}")
+            where = "" if user.is_staff else f" in {user.username}'s library"
+            raise CommandError(f"no track with id {', '.join(unknown)}{where}")
         return wanted
 
     def check_url(self, url: str, wanted: list[int]) -> None:
