@@ -101,7 +101,10 @@ class RuleSetViewSet(viewsets.ModelViewSet):
         run, _ = services.queue_sync(ruleset)
         return Response(SyncRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
-    @action(detail=True, methods=["get"], url_path="sync-runs")
+    # the list's filters and ordering are not this page's: its rule is found by id alone
+    @action(
+        detail=True, methods=["get"], url_path="sync-runs", filterset_class=None, filter_backends=[]
+    )
     def sync_runs(self, request, pk=None):
         restorable = ExpressionWrapper(RESTORABLE, output_field=BooleanField())
         runs = (

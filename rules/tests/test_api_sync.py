@@ -197,3 +197,19 @@ def test_the_sync_run_list_costs_the_same_for_2_runs_or_30(
         with django_assert_num_queries(3):  # the rule set, the count, the page
             response = owner_api.get(f"/api/rules/{ruleset.pk}/sync-runs/?page_size=50")
         assert response.json()["count"] == total
+
+
+def test_the_rule_lists_filters_are_not_the_sync_runs_pages(owner_api, owner, rule):
+    ruleset = rule(name="off")
+    RuleSet.objects.filter(pk=ruleset.pk).update(enabled=False)
+    run = SyncRun.objects.create(owner=owner, rule=ruleset, status="failed")
+    base = f"/api/rules/{ruleset.pk}/sync-runs/"
+
+    filtered = owner_api.get(f"{base}?enabled=true")  # was a 404: the rule is disabled
+    ordered = owner_api.get(f"{base}?ordering=bogus")  # was a 400 naming the rule's fields
+    schema = owner_api.get("/api/schema/?format=json").json()
+
+    assert [r["id"] for r in filtered.json()["results"]] == [str(run.pk)]
+    assert [r["id"] for r in ordered.json()["results"]] == [str(run.pk)]
+    operation = schema["paths"]["/api/rules/{id}/sync-runs/"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {"id", "page", "page_size"}
