@@ -26,8 +26,8 @@ SCOPE = OpenApiParameter("scope", enum=["all"], description="staff only: every u
 @extend_schema_view(
     list=extend_schema(parameters=[SCOPE]),
     retrieve=extend_schema(parameters=[JOB_ID]),
-    cancel=extend_schema(parameters=[JOB_ID], request=None),
-    retry=extend_schema(parameters=[JOB_ID], request=None),
+    cancel=extend_schema(parameters=[JOB_ID], request=None, responses={200: DownloadJobSerializer}),
+    retry=extend_schema(parameters=[JOB_ID], request=None, responses={202: DownloadJobSerializer}),
     create=extend_schema(
         request=CreateDownloadsSerializer,
         responses={201: QueuedDownloadsSerializer, 200: QueuedDownloadsSerializer},

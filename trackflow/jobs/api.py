@@ -102,7 +102,7 @@ class JobViewSet(viewsets.ViewSet):
     def retrieve(self, request, pk=None):
         return Response(JobSerializer(_row(self.find(request, pk))).data)
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={200: JobSerializer})
     @action(detail=True, methods=["post"], serializer_class=NoInput)
     def cancel(self, request, pk=None):
         job = self.find(request, pk)
@@ -113,7 +113,7 @@ class JobViewSet(viewsets.ViewSet):
             )
         return Response(JobSerializer(_row(job)).data)
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={202: JobSerializer})
     @action(detail=True, methods=["post"], serializer_class=NoInput)
     def retry(self, request, pk=None):
         job = self.find(request, pk)

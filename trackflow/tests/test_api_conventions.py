@@ -339,3 +339,19 @@ def test_the_rule_set_form_starts_enabled(owner, client):
     page = client.get("/api/rules/", HTTP_ACCEPT="text/html").content.decode()
 
     assert re.search(r'<input type="checkbox" name="enabled" value="true" checked', page)
+
+
+def test_the_schema_gives_every_post_its_status_and_body(api, owner):
+    api.force_authenticate(owner)
+    paths = api.get("/api/schema/?format=json").json()["paths"]
+
+    def success(path):
+        responses = paths[path]["post"]["responses"]
+        return {code: "content" in body for code, body in responses.items() if code < "300"}
+
+    # cancel answers the job, retry accepts it again: neither is "200, no body"
+    assert success("/api/jobs/{id}/cancel/") == {"200": True}
+    assert success("/api/jobs/{id}/retry/") == {"202": True}
+    assert success("/api/downloads/{id}/cancel/") == {"200": True}
+    assert success("/api/downloads/{id}/retry/") == {"202": True}
+    assert all(all(success(path).values()) for path in paths if "post" in paths[path])
