@@ -20,7 +20,7 @@ class Command(TrackFlowCommand):
                 account = get_user_model().objects.get(username=user)
             except get_user_model().DoesNotExist:
                 raise CommandError(
-                    f"no user named {user!r}; see `manage.py createsuperuser`"
+                    f"no user named {user!r}; add household members in the admin"
                 ) from None
         self._print("Catalog", catalog_stats())
         if account is not None:
