@@ -29,6 +29,7 @@ class RuleSet(models.Model):
         NEVER = "", "never synced"
         SYNCED = "synced"
         FAILED = "failed"
+        RETRYING = "retrying"  # the last attempt failed; its job tries again (see the message)
         SKIPPED = "skipped"
 
     owner = models.ForeignKey(

@@ -24,6 +24,10 @@ def _note_outcome(job_id: str) -> None:
         rule.update(
             last_sync_status=RuleSet.SyncStatus.FAILED, last_sync_message=run["error"][:500]
         )
+    elif run["status"] == JobStatus.PENDING:  # waiting to retry: not "synced" any more
+        rule.update(
+            last_sync_status=RuleSet.SyncStatus.RETRYING, last_sync_message=run["message"][:500]
+        )
     else:
         rule.update(last_sync_message=run["message"][:500])
 

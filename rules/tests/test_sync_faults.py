@@ -36,12 +36,15 @@ def test_a_long_rate_limit_mid_sync_reschedules_and_the_rerun_converges(
     # the playlist was made and the first 100 went in; the run says exactly that
     assert run.created_playlist and run.after_uris == uris_of(tracks[:100])
     assert run.writes == 3  # create, one add, the add that was refused
-    assert RuleSet.objects.get(pk=ruleset.pk).last_sync_message.startswith("Spotify rate limit")
+    noted = RuleSet.objects.get(pk=ruleset.pk)
+    assert noted.last_sync_message.startswith("Spotify rate limit")
+    assert noted.last_sync_status == "retrying"  # was "" (or "synced" from an earlier sync)
 
     run = _resume(run)
 
     assert run.status == "completed", run.error
     ruleset.refresh_from_db()
+    assert ruleset.last_sync_status == "synced"
     assert [e.uri for e in playlist_items(sandbox, ruleset.spotify_playlist_id)] == uris_of(tracks)
     assert run.before_uris == [] and run.added == 250
     assert not run.overwrote_outside_edits
