@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rules', '0007_sync_run_unknown_uris'),
+        ("rules", "0007_sync_run_unknown_uris"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ruleset',
-            name='last_sync_status',
-            field=models.CharField(blank=True, choices=[('', 'never synced'), ('synced', 'Synced'), ('failed', 'Failed'), ('retrying', 'Retrying'), ('skipped', 'Skipped')], default='', max_length=16),
+            model_name="ruleset",
+            name="last_sync_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "never synced"),
+                    ("synced", "Synced"),
+                    ("failed", "Failed"),
+                    ("retrying", "Retrying"),
+                    ("skipped", "Skipped"),
+                ],
+                default="",
+                max_length=16,
+            ),
         ),
     ]
