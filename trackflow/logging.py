@@ -36,3 +36,11 @@ class RedactSecrets(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
+
+
+class QuietEnqueued(logging.Filter):
+    """Drops django-q2's "Enqueued [name] N" line: a command that queues 500 downloads would
+    print 500 of them on stderr, and the job rows already say what was queued."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno <= logging.INFO and str(record.msg).startswith("Enqueued"))

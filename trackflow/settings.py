@@ -390,13 +390,16 @@ LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "trackflow.logging.RedactSecrets"}},
+    "filters": {
+        "redact": {"()": "trackflow.logging.RedactSecrets"},
+        "quiet_enqueued": {"()": "trackflow.logging.QuietEnqueued"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"urllib3": {"level": "WARNING"}},
+    "loggers": {"urllib3": {"level": "WARNING"}, "django-q": {"filters": ["quiet_enqueued"]}},
 }
 
 # --- spotify_auth ---
