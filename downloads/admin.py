@@ -11,7 +11,7 @@ from trackflow.jobs.admin import JobActions
 @admin.register(DownloadJob)
 class DownloadJobAdmin(JobActions, admin.ModelAdmin):
     noun = "download"
-    retry_job, cancel_job = services.retry_job, services.cancel_job
+    retry_job = services.retry_job
     busy_errors = (services.Busy,)
     busy_note = "another job is downloading the same track"
     list_display = [

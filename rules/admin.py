@@ -1,13 +1,18 @@
 """Rule sets with their preview on the change page, "sync now" and "dry run"; sync runs to
-read. Actions call rules.services."""
+read. Actions call rules.services.
+
+Both actions need the change permission: "sync now" queues a write to the owner's Spotify, and
+"dry run" reads it with the owner's tokens, which viewing a rule set is no licence to do.
+"""
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 
 from rules import services
-from rules.forms import RuleSetForm
+from rules.forms import RuleSetForm, missing_playlists
 from rules.models import RuleSet, SyncRun
 from rules.preview import note_count
+from spotify_auth.auth import require_connected
 from spotify_auth.errors import RateLimited, ReconnectRequired, SpotifyApiError
 
 PREVIEW_SIZE = 50
@@ -39,23 +44,43 @@ class RuleSetAdmin(admin.ModelAdmin):
     ]
     actions = ["sync_now", "dry_run"]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        ruleset = self.get_object(request, object_id)
-        context = dict(extra_context or {})
-        if ruleset is not None and request.method == "GET":
-            count, tracks = services.preview(ruleset).page(0, PREVIEW_SIZE)
-            note_count(ruleset, count)  # the list's "last preview count", as the API keeps it
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """The preview, here rather than in change_view: Django has checked by now that the
+        user may see this rule set, so no one without that permission runs it or moves the
+        list's "last preview count"."""
+        if obj is not None and request.method == "GET":
+            count, tracks = services.preview(obj).page(0, PREVIEW_SIZE)
+            note_count(obj, count)  # the list's "last preview count", as the API keeps it
             context.update(preview_count=count, preview_tracks=tracks)
-        return super().change_view(request, object_id, form_url, context)
+            self._warn_missing_playlists(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
-    @admin.action(description="Sync now (queue a sync job)")
+    def _warn_missing_playlists(self, request, ruleset: RuleSet) -> None:
+        """A playlist the rule names may have been deleted since: the preview's count is then
+        short of what the rule says, so say why."""
+        for shown in missing_playlists(ruleset.owner, ruleset.definition):
+            self.message_user(
+                request,
+                f"This rule names playlist {shown}, which no longer exists: "
+                "it matches nothing there.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Sync now (queue a sync job)", permissions=["change"])
     def sync_now(self, request, queryset: QuerySet[RuleSet]) -> None:
-        for ruleset in queryset:
+        """Queues what the API's sync would; a rule whose owner has no working Spotify
+        connection is refused (as the API's 409) rather than queued to fail."""
+        for ruleset in queryset.select_related("owner"):
+            try:
+                require_connected(ruleset.owner)
+            except ReconnectRequired as exc:
+                self.message_user(request, f"“{ruleset.name}”: not queued: {exc}", messages.WARNING)
+                continue
             run, created = services.queue_sync(ruleset)
             note = "queued" if created else "already queued or running"
             self.message_user(request, f"“{ruleset.name}”: sync {note} ({run.pk})")
 
-    @admin.action(description="Dry run (what a sync would change)")
+    @admin.action(description="Dry run (what a sync would change)", permissions=["change"])
     def dry_run(self, request, queryset: QuerySet[RuleSet]) -> None:
         for ruleset in queryset:
             try:

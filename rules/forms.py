@@ -1,28 +1,75 @@
 """The admin's rule set form: the rule as text or JSON, checked by the DSL on save, with each
 mistake shown on the field it belongs to."""
 
+import json
+import math
+
 from django import forms
 
 from rules import services
-from rules.dsl import RuleValidationError
+from rules.definitions import playlist_checker, stored_rule
+from rules.dsl import PlaylistRef, RuleError, RuleValidationError, playlist_refs
 from rules.models import RuleSet
 from trackflow import bounded_json
 
+NOT_FINITE = "NaN, Infinity and numbers too large for a float (1e400) are not JSON numbers"
+
+
+class NotFinite(ValueError):
+    pass
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise NotFinite(text)
+    return number
+
+
+def _no_constant(text: str):
+    raise NotFinite(text)
+
+
+class FiniteJSONDecoder(json.JSONDecoder):
+    """Python's json reads NaN, Infinity and 1e400 (as inf), which JSON has no words for:
+    the database's JSON check refuses them on save, a 500 unless refused here first."""
+
+    def __init__(self, **options):
+        super().__init__(parse_float=_finite, parse_constant=_no_constant, **options)
+
 
 class BoundedJSONField(forms.JSONField):
-    """JSON nested deeper than trackflow.bounded_json allows is a form error, not a 500."""
+    """JSON nested deeper than trackflow.bounded_json allows, or with a number JSON cannot
+    hold, is a form error, not a 500."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("decoder", FiniteJSONDecoder)
+        super().__init__(**kwargs)
 
     def to_python(self, value):
         try:
             return bounded_json.checked(super().to_python(value))
         except (RecursionError, bounded_json.TooDeep):
             raise forms.ValidationError(f"JSON {bounded_json.TOO_DEEP}") from None
+        except NotFinite:
+            raise forms.ValidationError(NOT_FINITE) from None
 
     def bound_data(self, data, initial):
         try:
             return super().bound_data(data, initial)
-        except RecursionError:  # shown again as typed
+        except (RecursionError, NotFinite):  # shown again as typed
             return forms.fields.InvalidJSONInput(data)
+
+
+def missing_playlists(owner, definition: dict) -> list[str]:
+    """The playlists a saved rule names that `owner` no longer has, as the rule's errors show
+    them ("'Sleep'", "#12"): deleted after the rule was saved."""
+    known = playlist_checker(owner)
+    return [_shown(ref) for _, ref in playlist_refs(stored_rule(definition)) if not known(ref)]
+
+
+def _shown(ref: PlaylistRef) -> str:
+    return f"#{ref.id}" if ref.id is not None else f"'{ref.name}'"
 
 
 class RuleSetForm(forms.ModelForm):
@@ -71,13 +118,24 @@ class RuleSetForm(forms.ModelForm):
             else:
                 written = services.read_rule(owner, definition=data.get("definition") or {})
         except RuleValidationError as exc:
-            self._attach(exc)
+            # the saved rule, as saved, is kept when only its deleted playlists are wrong
+            self._attach([e for e in exc.errors if e.message not in self._forgiven()])
             return data
         data["definition"], data["query"] = written.definition, written.query
         return data
 
-    def _attach(self, exc: RuleValidationError) -> None:
-        for error in exc.errors:
+    def _forgiven(self) -> set[str]:
+        """The errors an unchanged rule may keep: playlists it names that were deleted after
+        it was saved. Refusing them would make the rule set unsavable (even to untick
+        Enabled) until its rule is rewritten; the change page warns about them instead."""
+        unchanged = self.instance.pk and not {"owner", "query", "definition"} & {*self.changed_data}
+        if not unchanged:
+            return set()
+        missing = missing_playlists(self.instance.owner, self.instance.definition)
+        return {f"unknown playlist {shown}" for shown in missing}
+
+    def _attach(self, errors: list[RuleError]) -> None:
+        for error in errors:
             if error.path.startswith("query["):
                 offset = error.path[len("query[") : -1]
                 self.add_error("query", f"at character {offset}: {error.message}")

@@ -1,6 +1,7 @@
 """Accounts and import jobs in the admin; tokens are never shown, not even read-only."""
 
 from django.contrib import admin
+from django.db.models.constants import LOOKUP_SEP
 
 from trackflow.jobs import services
 from trackflow.jobs.admin import JobActions
@@ -27,6 +28,13 @@ class SpotifyAccountAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields  # the encrypted token columns are not in `fields` at all
 
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        """Only columns the page shows may filter the list: a filter on a hidden one (the
+        encrypted tokens, the Liked Songs fingerprint) would reveal it a prefix at a time
+        (?access_token_encrypted__startswith=g), as UserAdmin refuses for `password`."""
+        shown = lookup.split(LOOKUP_SEP, 1)[0] in self.fields
+        return shown and super().lookup_allowed(lookup, value, request)
+
     def has_add_permission(self, request) -> bool:
         return False  # accounts come from the OAuth sign-in
 
@@ -34,7 +42,7 @@ class SpotifyAccountAdmin(admin.ModelAdmin):
 @admin.register(ImportJob)
 class ImportJobAdmin(JobActions, admin.ModelAdmin):
     noun = "import"
-    retry_job, cancel_job = services.retry, services.cancel
+    retry_job = services.retry
     busy_errors = (services.Conflict,)
     busy_note = "another import of the same source is queued or running"
     list_display = ("source", "owner", "status", "progress", "message", "created_at")

@@ -1,6 +1,8 @@
 """Track actions: set status, add or remove a tag, through the library services.
 
 The download actions come from downloads/admin_actions.py, beside the downloads service.
+Every action writes, so each needs the change permission: Django hides it from staff who may
+only view tracks and refuses a POST that names it anyway.
 """
 
 from django import forms
@@ -10,6 +12,8 @@ from django.contrib.admin.helpers import ActionForm
 from library.models import Track
 from library.services import curation, tags
 
+WRITES = ["change"]  # allowed_permissions of every action here
+
 
 class TrackActionForm(ActionForm):
     """The action bar's extra inputs: the status to set, the tag to add or remove."""
@@ -17,14 +21,20 @@ class TrackActionForm(ActionForm):
     status = forms.ChoiceField(
         choices=[("", "status…"), *Track.Status.choices], required=False, label="Status"
     )
-    tag = forms.CharField(required=False, max_length=100, label="Tag")
+    # No max_length: Django would answer a long tag with "No action selected."; the tags
+    # service refuses it in words that name the limit (the browser still stops at it).
+    tag = forms.CharField(
+        required=False,
+        label="Tag",
+        widget=forms.TextInput(attrs={"maxlength": tags.NAME_MAX}),
+    )
 
 
 def _ids(queryset) -> list[int]:
     return list(queryset.values_list("pk", flat=True))
 
 
-@admin.action(description="Set the status chosen beside the action")
+@admin.action(description="Set the status chosen beside the action", permissions=WRITES)
 def set_status(modeladmin, request, queryset):
     wanted = request.POST.get("status", "")
     if wanted not in Track.Status.values:
@@ -34,12 +44,12 @@ def set_status(modeladmin, request, queryset):
     modeladmin.message_user(request, f"{changed} track(s) set to {wanted}.")
 
 
-@admin.action(description="Add your tag typed beside the action")
+@admin.action(description="Add your tag typed beside the action", permissions=WRITES)
 def add_tag(modeladmin, request, queryset):
     _change_tag(modeladmin, request, queryset, tags.add_tag, "added to")
 
 
-@admin.action(description="Remove your tag typed beside the action")
+@admin.action(description="Remove your tag typed beside the action", permissions=WRITES)
 def remove_tag(modeladmin, request, queryset):
     _change_tag(modeladmin, request, queryset, tags.remove_tag, "removed from")
 

@@ -1,4 +1,7 @@
-"""Tracks in the admin: joined columns, search through the library's search, curation actions."""
+"""Tracks in the admin: joined columns, search through the library's search, curation actions.
+
+Audio is read-only here (see track_files); deleting a track deletes its files.
+"""
 
 from django.contrib import admin
 from django.db.models import Prefetch
@@ -7,6 +10,7 @@ from downloads.admin_actions import download_tracks, download_tracks_again
 from library.admin import actions as track_actions
 from library.admin.base import LibraryAdmin
 from library.admin.filters import DecadeFilter, HasAudioFilter, SavedByFilter
+from library.admin.track_files import TrackFilesMixin
 from library.admin.track_forms import TrackArtistFormSet, TrackForm
 from library.admin.widgets import PreloadedInlineForm
 from library.models import Track, TrackArtist, TrackEnrichment
@@ -59,7 +63,7 @@ class EnrichmentInline(admin.TabularInline):
 
 
 @admin.register(Track)
-class TrackAdmin(LibraryAdmin):
+class TrackAdmin(TrackFilesMixin, LibraryAdmin):
     form = TrackForm
     # The track's own fields first, bookkeeping last; read-only fields keep their place.
     fieldsets = [
@@ -79,7 +83,13 @@ class TrackAdmin(LibraryAdmin):
         ),
         ("Source", {"fields": ["source", "spotify_id", "youtube_id"]}),
         ("Curation", {"fields": ["status", "lyrics"]}),
-        ("Audio", {"fields": ["audio_file", "vocals_file", "instrumental_file"]}),
+        (
+            "Audio",
+            {
+                "fields": list(TrackFilesMixin.file_fields),
+                "description": "Add audio with POST /api/tracks/upload/ or a download.",
+            },
+        ),
         (
             "Record",
             {"fields": ["added_by", "local_key", "audio_sha256", "created_at", "updated_at"]},
@@ -101,7 +111,13 @@ class TrackAdmin(LibraryAdmin):
     search_fields = ["title"]  # the search itself is library.services.search
     search_help_text = "Words in the title, an artist or the album, or an ISRC."
     autocomplete_fields = ["album", "added_by"]
-    readonly_fields = ["local_key", "audio_sha256", "created_at", "updated_at"]
+    readonly_fields = [
+        *TrackFilesMixin.file_fields,
+        "local_key",
+        "audio_sha256",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [TrackArtistInline, EnrichmentInline]
     actions = [
         track_actions.set_status,
@@ -116,6 +132,15 @@ class TrackAdmin(LibraryAdmin):
         links = TrackArtist.objects.select_related("artist").order_by("position")
         prefetch = Prefetch("track_artists", links, to_attr="artist_links")
         return super().get_queryset(request).prefetch_related(prefetch)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """A new local file's clash, found by the artists' inline, is said once: at the top,
+        as the form's own error (the inline, and this admin's template above the fields,
+        would each print it)."""
+        for inline in context["inline_admin_formsets"]:
+            if isinstance(inline.formset, TrackArtistFormSet) and inline.formset.clash:
+                context["adminform"].form.add_error(None, inline.formset.take_clash())
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_search_results(self, request, queryset, search_term):
         return search_tracks(queryset, search_term), False

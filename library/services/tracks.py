@@ -10,9 +10,11 @@ from collections.abc import Sequence
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from library.models import Album, Artist, Track, TrackArtist
 from library.services import names
+from library.services.bulk import batches, param_limit
 from library.services.catalog import local_key
 from library.services.errors import Conflict, NotAllowed
 from library.services.saved import unsave_tracks
@@ -104,9 +106,9 @@ def delete_for_user(user, track: Track) -> str:
     """ "deleted" (a track the user added, or staff), or "unsaved" (someone else's track,
     taken out of the user's Liked Songs). Raises NotAllowed when it was not saved either."""
     if can_edit(user, track):
-        files = [f.name for f in (track.audio_file, track.vocals_file, track.instrumental_file)]
+        files = {f.name for f in (track.audio_file, track.vocals_file, track.instrumental_file)}
         track.delete()
-        transaction.on_commit(lambda: _delete_files(files))
+        delete_unused_files(files)
         return "deleted"
     if unsave_tracks(user, [track.pk]):
         return "unsaved"
@@ -165,6 +167,24 @@ def _check_unique(track: Track) -> None:
         existing = clash.values_list("pk", flat=True).first()
         if existing:
             raise Conflict(message, existing)
+
+
+FILE_FIELDS = ("audio_file", "vocals_file", "instrumental_file")
+
+
+def delete_unused_files(file_names: set[str]) -> None:
+    """Once the deletes around it commit, the files among `file_names` that no track names any
+    more. A file another track still names stays (downloads' remove_old_download spares such
+    a file the same way)."""
+    wanted = file_names - {""}
+    used: set[str] = set()
+    for chunk in batches(sorted(wanted), param_limit() // 3 - 10):
+        named = Q(audio_file__in=chunk) | Q(vocals_file__in=chunk) | Q(instrumental_file__in=chunk)
+        for row in Track.objects.filter(named).values_list(*FILE_FIELDS):
+            used.update(row)
+    unused = sorted(wanted - used)
+    if unused:
+        transaction.on_commit(lambda: _delete_files(unused))
 
 
 def _delete_files(file_names: list[str]) -> None:

@@ -191,6 +191,18 @@ def test_tag_actions_add_and_remove_the_admins_own_tag(admin_client, admin_user)
     )
 
 
+def test_a_tag_over_the_limit_is_refused_in_words_naming_it(admin_client):
+    tracks = TrackFactory.create_batch(2)
+
+    response = run_action(admin_client, "add_tag", tracks, tag="x" * 101)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "A tag name has at most 100 characters."
+    ]
+    assert not TrackTag.objects.exists()
+    assert 'maxlength="100"' in page(admin_client, reverse("admin:library_track_changelist"))
+
+
 def test_the_download_action_queues_jobs_through_the_downloads_service(admin_client, admin_user):
     from downloads.models import DownloadJob
 

@@ -85,12 +85,23 @@ def test_a_spotify_track_without_its_id_is_refused_in_words(admin_client):
     assert not Track.objects.exists()
 
 
-def test_a_spotify_id_in_the_catalog_is_refused_with_the_apis_words(admin_client):
-    TrackFactory(spotify_id="7uLU6hMCjMI75M1A2tKUQC")
+@pytest.mark.parametrize(
+    ("field", "pasted", "words"),
+    [
+        ("spotify_id", "spotify:track:7uLU6hMCjMI75M1A2tKUQC", "a track with this Spotify id"),
+        ("youtube_id", "https://youtu.be/dQw4w9WgXcQ", "a track with this YouTube id"),
+    ],
+)
+def test_an_id_in_the_catalog_is_refused_once_with_the_apis_words_and_a_link(
+    field, pasted, words, admin_client
+):
+    existing = TrackFactory(title="First", **{field: pasted.rpartition("/")[2].split(":")[-1]})
 
-    response = add_track(admin_client, title="Again", spotify_id="7uLU6hMCjMI75M1A2tKUQC")
+    response = add_track(admin_client, title="Again", **{field: pasted})
 
-    assert errors(response)["spotify_id"] == ["a track with this Spotify id already exists"]
+    link = f'<a href="/admin/library/track/{existing.pk}/change/">First</a>'
+    assert errors(response)[field] == [f"{words} already exists: {link}"]
+    assert response.content.decode().count(words) == 1
 
 
 def test_the_same_local_file_is_refused_in_the_admin_and_the_api_alike(admin_client, admin_user):
@@ -107,13 +118,32 @@ def test_the_same_local_file_is_refused_in_the_admin_and_the_api_alike(admin_cli
 
     message = "a local file with this artist, album, title and duration already exists"
     link = f'<a href="/admin/library/track/{first["id"]}/change/">Demo</a>'
-    assert errors(twin)["inlines"] == [f"{message}: {link}"]
+    assert errors(twin)["__all__"] == [f"{message}: {link}"]
     page = twin.content.decode()
+    assert page.count(message) == 1
     assert page.index(link) < page.index('id="id_title"')  # said at the top, beside the note
     assert other.status_code == 302, errors(other)
     added = Track.objects.get(duration_ms=2000)
     assert (added.source, list(added.artists.all())) == ("local", [me])
     assert again.status_code == 409 and again.json()["id"] == added.pk
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("popularity", "500", "Ensure this value is less than or equal to 100."),
+        ("popularity", "-1", "Ensure this value is greater than or equal to 0."),
+        ("disc_number", "0", "Ensure this value is greater than or equal to 1."),
+    ],
+)
+def test_numbers_out_of_the_apis_bounds_are_refused_on_their_field(
+    field, value, message, admin_client
+):
+    response = add_track(admin_client, title="Loud", **{field: value})
+
+    assert errors(response)[field] == [message]
+    assert "Constraint" not in response.content.decode()
+    assert not Track.objects.exists()
 
 
 def test_a_spotify_tracks_own_fields_come_before_its_bookkeeping(admin_client):

@@ -272,6 +272,17 @@ class TestDelete:
         assert not Track.objects.filter(pk=track.pk).exists()
         assert not default_storage.exists(name)
 
+    def test_a_file_another_track_still_names_stays(
+        self, owner, owner_api, django_capture_on_commit_callbacks
+    ):
+        name = default_storage.save("library/shared.mp3", ContentFile(b"audio"))
+        track = TrackFactory(added_by=owner, audio_file=name)
+        TrackFactory(audio_file=name)  # a stem or a second copy pointing at the same file
+        with django_capture_on_commit_callbacks(execute=True):
+            response = owner_api.delete(f"/api/tracks/{track.pk}/")
+        assert response.status_code == 204
+        assert default_storage.exists(name)
+
     def test_deleting_someone_elses_saved_track_unsaves_it(self, owner, owner_api):
         track = TrackFactory()
         SavedTrackFactory(user=owner, track=track)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from spotify_auth.models import ImportJob
+from spotify_auth.models import ImportJob, SpotifyAccount
 from trackflow.jobs.models import JobStatus
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +44,36 @@ def test_retrying_an_import_whose_source_is_already_queued_is_skipped(admin_clie
     ]
     failed.refresh_from_db()
     assert failed.status == JobStatus.FAILED
+
+
+ACCOUNTS = "/admin/spotify_auth/spotifyaccount/"
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        "access_token_encrypted__startswith",
+        "refresh_token_encrypted__startswith",
+        "access_token_encrypted",
+        "liked_fingerprint__startswith",
+        "user__password__startswith",
+    ],
+)
+def test_the_accounts_list_cannot_be_filtered_by_a_secret(lookup, admin_client, owner):
+    SpotifyAccount.objects.create(
+        user=owner, spotify_user_id="me", access_token_encrypted="gAAAA-secret"
+    )
+
+    response = admin_client.get(ACCOUNTS, {lookup: "g"})
+
+    assert response.status_code == 400
+    assert "me" not in response.content.decode()
+
+
+def test_the_accounts_list_still_filters_by_what_it_shows(admin_client, owner):
+    SpotifyAccount.objects.create(user=owner, spotify_user_id="me", display_name="Ann")
+
+    shown = admin_client.get(ACCOUNTS, {"status__exact": "connected"}).content.decode()
+    hidden = admin_client.get(ACCOUNTS, {"status__exact": "needs_reconnect"}).content.decode()
+
+    assert "Ann" in shown and "Ann" not in hidden

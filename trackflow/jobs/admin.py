@@ -1,25 +1,42 @@
-"""Retry and cancel actions for any job's admin, saying why selected jobs were left alone."""
+"""Retry and cancel actions for any job's admin, saying why selected jobs were left alone.
+
+Both change jobs, so both need the change permission: staff who may only view jobs do not see
+them, and a POST naming one anyway is refused.
+"""
 
 from collections.abc import Callable
 
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.utils import timezone
 
-from .models import JobBase
+from .models import ACTIVE_STATUSES, JobBase, JobStatus
+
+
+def cancel_all(queryset: QuerySet) -> int:
+    """jobs.services.cancel for a whole selection: one conditional UPDATE, the same fields;
+    returns how many were pending or running. A job at a time cost two queries and a commit
+    each (10 s for 3,000 pending downloads); a running job still stops at its next heartbeat.
+    """
+    now = timezone.now()
+    active = queryset.model.objects.filter(pk__in=queryset.values("pk"), status__in=ACTIVE_STATUSES)
+    return active.update(
+        status=JobStatus.CANCELLED, finished_at=now, updated_at=now, message="cancelled"
+    )
 
 
 class JobActions:
-    """Mixed into a job's ModelAdmin. Set `noun` ("download"), `retry_job` and `cancel_job`
-    (each True when it acted, False when the job is in the wrong state; `retry_job` raises
-    one of `busy_errors` when another job holds the same work), and `busy_note`."""
+    """Mixed into a job's ModelAdmin. Set `noun` ("download"), `retry_job` (True when it
+    acted, False when the job is in the wrong state; it raises one of `busy_errors` when
+    another job holds the same work), and `busy_note`. Cancelling is one UPDATE (cancel_all)."""
 
     actions = ["retry_jobs", "cancel_jobs"]
     noun = "job"
     busy_errors: tuple[type[Exception], ...] = ()
     busy_note = "another job is doing the same work"
     retry_job: Callable[[JobBase], bool]
-    cancel_job: Callable[[JobBase], bool]
 
-    @admin.action(description="Retry the selected failed or cancelled jobs")
+    @admin.action(description="Retry the selected failed or cancelled jobs", permissions=["change"])
     def retry_jobs(self, request, queryset) -> None:
         outcomes = []  # True: queued again, False: not failed or cancelled, None: busy
         for job in queryset:
@@ -29,9 +46,11 @@ class JobActions:
                 outcomes.append(None)
         self._report(request, outcomes, "failed or cancelled", "queued again")
 
-    @admin.action(description="Cancel the selected pending or running jobs")
+    @admin.action(description="Cancel the selected pending or running jobs", permissions=["change"])
     def cancel_jobs(self, request, queryset) -> None:
-        outcomes = [type(self).cancel_job(job) for job in queryset]
+        selected = queryset.count()
+        cancelled = cancel_all(queryset)
+        outcomes = [True] * cancelled + [False] * (selected - cancelled)
         self._report(request, outcomes, "pending or running", "cancelled")
 
     def _report(self, request, outcomes: list[bool | None], state: str, done: str) -> None:
