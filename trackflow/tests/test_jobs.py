@@ -302,3 +302,31 @@ def test_retry_refused_by_a_models_constraint_is_a_409_not_a_500(owner, owner_ap
     assert response.json() == {
         "detail": "another job for the same item is already queued or running"
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_queuing_many_jobs_keeps_one_database_connection(owner, monkeypatch):
+    from django.db.backends.signals import connection_created
+    from django.db.transaction import atomic
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+
+    monkeypatch.setattr(Conf, "SYNC", False)  # as a real cluster: the ORM broker stores tasks
+    opened = []
+
+    def note(sender, connection, **kwargs):
+        opened.append(connection)
+
+    connection_created.connect(note)
+    try:
+        with atomic():
+            jobs = [make_job(owner) for _ in range(20)]
+            for job in jobs:
+                services.enqueue(job)
+    finally:
+        connection_created.disconnect(note)
+
+    # each task stored without closing and reopening the connection (django-q2 closes it
+    # before every task it is handed outside a transaction)
+    assert OrmQ.objects.count() == 20
+    assert len(opened) <= 1
