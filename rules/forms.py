@@ -1,64 +1,13 @@
 """The admin's rule set form: the rule as text or JSON, checked by the DSL on save, with each
 mistake shown on the field it belongs to."""
 
-import json
-import math
-
 from django import forms
 
 from rules import services
 from rules.definitions import playlist_checker, stored_rule
 from rules.dsl import PlaylistRef, RuleError, RuleValidationError, playlist_refs
 from rules.models import RuleSet
-from trackflow import bounded_json
-
-NOT_FINITE = "NaN, Infinity and numbers too large for a float (1e400) are not JSON numbers"
-
-
-class NotFinite(ValueError):
-    pass
-
-
-def _finite(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
-        raise NotFinite(text)
-    return number
-
-
-def _no_constant(text: str):
-    raise NotFinite(text)
-
-
-class FiniteJSONDecoder(json.JSONDecoder):
-    """Python's json reads NaN, Infinity and 1e400 (as inf), which JSON has no words for:
-    the database's JSON check refuses them on save, a 500 unless refused here first."""
-
-    def __init__(self, **options):
-        super().__init__(parse_float=_finite, parse_constant=_no_constant, **options)
-
-
-class BoundedJSONField(forms.JSONField):
-    """JSON nested deeper than trackflow.bounded_json allows, or with a number JSON cannot
-    hold, is a form error, not a 500."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("decoder", FiniteJSONDecoder)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        try:
-            return bounded_json.checked(super().to_python(value))
-        except (RecursionError, bounded_json.TooDeep):
-            raise forms.ValidationError(f"JSON {bounded_json.TOO_DEEP}") from None
-        except NotFinite:
-            raise forms.ValidationError(NOT_FINITE) from None
-
-    def bound_data(self, data, initial):
-        try:
-            return super().bound_data(data, initial)
-        except (RecursionError, NotFinite):  # shown again as typed
-            return forms.fields.InvalidJSONInput(data)
+from trackflow.bounded_json import BoundedJSONField
 
 
 def missing_playlists(owner, definition: dict) -> list[str]:

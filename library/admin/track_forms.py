@@ -14,7 +14,7 @@ from library.models import Track, TrackEnrichment
 from library.services import ids
 from library.services.catalog import local_key
 from library.services.tracks import IDENTITIES
-from rules.forms import BoundedJSONField
+from trackflow.bounded_json import BoundedJSONField
 
 AUTOMATIC = "automatic: Spotify with a Spotify id, YouTube with a YouTube id, else local"
 # source -> the id field it needs, and what to say without it
