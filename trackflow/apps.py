@@ -17,6 +17,7 @@ class TrackflowConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
+        from trackflow import signin  # noqa: F401 - connects its user_login_failed receiver
         from trackflow.jobs import schedules
         from trackflow.lookups import register_lookups
 

@@ -155,6 +155,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "trackflow.signin.SignInLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -272,7 +273,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"  # every user's sign-in page; staff also sign in at the admin's
 LOGIN_REDIRECT_URL = "dashboard"
 
+# Reverse proxies in front of TrackFlow: the client's address is the one the outermost of them
+# saw. With none, X-Forwarded-For is ignored (anyone could send one to dodge the sign-in limits).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1 if HTTPS_ONLY else 0)
+
 REST_FRAMEWORK = {
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -26,5 +24,3 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls")),  # the browsable API's "Log in"
     path("spotify/", include("spotify_auth.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
