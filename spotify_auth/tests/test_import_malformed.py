@@ -36,9 +36,10 @@ def test_a_malformed_liked_item_is_skipped_and_counted_and_the_track_list_still_
     assert not Track.objects.filter(spotify_id="abc").exists()
     assert Track.objects.get(spotify_id=liked[0]).duration_ms is None
     assert SavedTrack.objects.filter(user=account.user, track__spotify_id=liked[0]).exists()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM library_track WHERE typeof(duration_ms) = 'text'")
-        assert cursor.fetchone() == (0,)
+    if connection.vendor == "sqlite":  # PostgreSQL refuses text in an integer column itself
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM library_track WHERE typeof(duration_ms) = 'text'")
+            assert cursor.fetchone() == (0,)
     answer = owner_api.get("/api/tracks/")
     assert answer.status_code == 200
     assert answer.json()["count"] == 119

@@ -312,6 +312,7 @@ def test_queuing_many_jobs_keeps_one_database_connection(owner, monkeypatch):
     from django_q.models import OrmQ
 
     monkeypatch.setattr(Conf, "SYNC", False)  # as a real cluster: the ORM broker stores tasks
+    monkeypatch.setattr(Conf, "ORM", "default")  # (the broker SQLite installs use)
     opened = []
 
     def note(sender, connection, **kwargs):
