@@ -13,7 +13,11 @@ def _with_sandbox(django_app, prefix: str = "/sandbox"):
 
     from spotify_auth.sandbox import create_app
 
-    sandbox = create_app(liked=settings.SPOTIFY_SANDBOX_TRACKS)
+    # only TrackFlow's own callback, as an app registered with Spotify: any other address
+    # would make /sandbox/accounts/authorize an open redirect on TrackFlow's origin
+    sandbox = create_app(
+        liked=settings.SPOTIFY_SANDBOX_TRACKS, redirect_uris=(settings.SPOTIFY_REDIRECT_URI,)
+    )
 
     def dispatch(environ, start_response):
         path = environ.get("PATH_INFO", "")

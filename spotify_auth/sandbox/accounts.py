@@ -33,6 +33,9 @@ def authorize(app, req: Request) -> Response:
         return _page(400, "INVALID_CLIENT: Invalid client")
     if not redirect_uri_allowed(redirect_uri):
         return _page(400, "INVALID_CLIENT: Insecure redirect URI")
+    registered = app.options.redirect_uris
+    if registered and redirect_uri not in registered:  # else an open redirect on our origin
+        return _page(400, "INVALID_CLIENT: Invalid redirect URI")
     if query.get("response_type") != "code":
         return _redirect(redirect_uri, error="unsupported_response_type", state=state)
     decision, user = query.get("auto"), query.get("user") or app.users[0]

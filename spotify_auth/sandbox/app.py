@@ -84,6 +84,8 @@ class Options:
     clients: tuple[tuple[str, str], ...] = (("sandbox-client", "sandbox-secret"),)
     rotate_refresh_tokens: bool = False
     token_ttl: int = 3600
+    # the client's registered redirect URIs, as Spotify keeps them; empty: any it would allow
+    redirect_uris: tuple[str, ...] = ()
 
 
 class SandboxApp:
@@ -168,6 +170,7 @@ def create_app(
     rotate_refresh_tokens: bool = False,
     token_ttl: int = 3600,
     extra_clients: dict[str, str] | None = None,
+    redirect_uris: tuple[str, ...] = (),
 ) -> SandboxApp:
     """A sandbox whose data depends on the seed and sizes only.
 
@@ -184,5 +187,6 @@ def create_app(
         clients=((client_id, client_secret), *(extra_clients or {}).items()),
         rotate_refresh_tokens=rotate_refresh_tokens,
         token_ttl=token_ttl,
+        redirect_uris=tuple(redirect_uris),
     )
     return SandboxApp(options)
