@@ -104,7 +104,8 @@ def env_time_zone(name: str, default: str) -> str:
 
 
 DATA_DIR = Path(env_str("TRACKFLOW_DATA_DIR", str(BASE_DIR / "data"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# only its owner may enter it: the database inside holds API tokens and sessions
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _install_secret_key() -> str:

@@ -144,6 +144,15 @@ def test_a_bad_value_stops_start_up_naming_the_variable(tmp_path, name, value, e
     assert expected in result.stderr
 
 
+def test_a_new_data_dir_is_for_its_owner_only(tmp_path):
+    data = tmp_path / "fresh"
+
+    result = load(data, ["DEBUG"])
+
+    assert result.returncode == 0, result.stderr
+    assert data.stat().st_mode & 0o777 == 0o700
+
+
 def test_a_command_names_a_bad_variable_in_one_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.isupper() or k in ("PATH", "HOME")}
     env |= {"TRACKFLOW_DATA_DIR": str(tmp_path), "Q_WORKERS": "many"}
