@@ -2,7 +2,8 @@
 
 Artists and the album are given by id (`5` or `{"id": 5}`) or by name (`"Nina Simone"` or
 `{"name": "Nina Simone"}`); names go to id-less catalog rows. Spotify and YouTube ids are also
-accepted as URIs or links. `saved` and `tags` are the caller's own and never need permission.
+accepted as URIs or links; a Spotify id only from staff (members import Spotify tracks). `saved`
+and `tags` are the caller's own and never need permission.
 """
 
 from django.db.models import Exists, OuterRef
@@ -15,7 +16,7 @@ from library.models import Album, Artist, Track, TrackArtist
 from library.services import ids
 from library.services.scope import library_tracks
 from library.services.search import ISRC
-from library.services.tracks import SPOTIFY_OWNED
+from library.services.tracks import SPOTIFY_BY_IMPORT, SPOTIFY_OWNED
 from trackflow.api.filters import MAX_ID
 
 
@@ -185,9 +186,23 @@ class TrackInputSerializer(serializers.ModelSerializer):
         return "" if self._user.is_staff else " in your library"
 
     def validate(self, attrs):
+        if not self._user.is_staff:
+            self._refuse_spotify(attrs)
         if self.instance is None:
             attrs = self._creating(attrs)
         return attrs
+
+    def _refuse_spotify(self, attrs) -> None:
+        """A member may not give a track a Spotify id, or make it a Spotify track: made by id
+        before anyone imports it, the track would stay theirs, and keep their fields, once
+        the id's import brings it into other libraries (the same value again passes)."""
+        track = self.instance
+        had_id, had_source = (track.spotify_id, track.source) if track else (None, None)
+        new_id = attrs.get("spotify_id", had_id) != had_id
+        spotify = Track.Source.SPOTIFY
+        now_spotify = attrs.get("source") == spotify and had_source != spotify
+        if new_id or now_spotify:
+            raise serializers.ValidationError({"spotify_id": [SPOTIFY_BY_IMPORT]})
 
     def _creating(self, attrs):
         if not (attrs.get("title") or "").strip():

@@ -2,10 +2,11 @@
 library.services.tracks."""
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
+from library.api.conflicts import CONFLICT, conflict
 from library.api.filters import StableOrderingFilter, TrackFilter
 from library.api.inputs import TrackInputSerializer, refuse_spotify_owned
 from library.api.pagination import TrackPagination
@@ -16,8 +17,6 @@ from library.services import tracks
 from library.services.errors import Conflict, NotAllowed
 from library.services.saved import save_tracks, unsave_tracks
 from library.services.tags import set_tags
-
-CONFLICT = OpenApiResponse(description='{"detail": "...", "id": <the existing track>}')
 
 
 @extend_schema(tags=["library"])
@@ -89,7 +88,7 @@ class TrackViewSet(viewsets.ModelViewSet):
         try:
             track = tracks.create_track(request.user, **catalog)
         except Conflict as clash:
-            return _conflict(clash)
+            return conflict(request.user, clash)
         self._apply_personal(track, personal)
         return Response(self._shown(track.pk), status=status.HTTP_201_CREATED)
 
@@ -104,7 +103,7 @@ class TrackViewSet(viewsets.ModelViewSet):
             try:
                 tracks.update_track(track, **catalog)
             except Conflict as clash:
-                return _conflict(clash)
+                return conflict(request.user, clash)
         self._apply_personal(track, personal)
         return Response(self._shown(track.pk))
 
@@ -140,9 +139,3 @@ def _split(data: dict) -> tuple[dict, dict]:
         if key in data:
             catalog[key] = data.pop(key)
     return catalog, personal
-
-
-def _conflict(clash: Conflict) -> Response:
-    return Response(
-        {"detail": str(clash), "id": clash.existing_id}, status=status.HTTP_409_CONFLICT
-    )

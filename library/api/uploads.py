@@ -8,6 +8,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from library.api.conflicts import CONFLICT, conflict
 from library.api.querysets import shaped_tracks
 from library.api.serializers import TrackDetailSerializer, UploadSerializer
 from library.models import Track
@@ -35,7 +36,7 @@ class CappedUploadHandler(TemporaryFileUploadHandler):
     responses={
         201: TrackDetailSerializer,
         400: OpenApiResponse(description="not audio, or truncated: the message says which"),
-        409: OpenApiResponse(description='{"detail": ..., "id": <the track of the same file>}'),
+        409: CONFLICT,
         413: OpenApiResponse(description="larger than UPLOAD_MAX_BYTES"),
     },
 )
@@ -68,7 +69,7 @@ class UploadView(GenericAPIView):
         except InvalidAudio as problem:
             raise validation_error("file", str(problem)) from None
         except Conflict as clash:
-            return Response({"detail": str(clash), "id": clash.existing_id}, status=409)
+            return conflict(request.user, clash)
         shown = shaped_tracks(Track.objects.filter(pk=track.pk), request.user, detail=True).get()
         body = TrackDetailSerializer(shown, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)

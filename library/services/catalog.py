@@ -44,6 +44,10 @@ TRACK_FIELDS = [
     "source",
     "updated_at",
 ]
+# A Spotify track someone made by hand (staff, or a member before members were refused
+# Spotify ids) becomes the catalog's when an import brings it: no single user edits or
+# deletes a track other libraries hold. A local file made by hand stays its maker's.
+SPOTIFY_TRACK_FIELDS = [*TRACK_FIELDS, "added_by"]
 ALBUM_FIELDS = [
     "name",
     "album_type",
@@ -261,6 +265,7 @@ def _track_row(item: dict, kind: str, key: str, album_id: int | None, now) -> di
         "spotify_id": key if kind == "spotify" else None,
         "local_key": key if kind == "local" else None,
         "status": Track.Status.NEW,
+        "added_by": None,
         "created_at": now,
         "updated_at": now,
         # empty, not NULL, as the model's defaults for a new row
@@ -285,11 +290,14 @@ def _upsert_chunk(usable: Sequence[tuple[dict, tuple[str, str]]]) -> list[int]:
         artist_lists[(kind, key)] = _dicts(item.get("artists"))
 
     track_ids: dict[tuple[str, str], int] = {}
-    for kind, unique in (("spotify", "spotify_id"), ("local", "local_key")):
+    for kind, unique, update in (
+        ("spotify", "spotify_id", SPOTIFY_TRACK_FIELDS),
+        ("local", "local_key", TRACK_FIELDS),
+    ):
         batch = [row for (k, _), row in rows.items() if k == kind]
         if not batch:
             continue
-        found = insert_rows(Track, batch, update_on=unique, update=TRACK_FIELDS)
+        found = insert_rows(Track, batch, update_on=unique, update=update)
         track_ids.update({(kind, key): pk for key, pk in found.items()})
 
     _link_artists(track_ids, artist_lists, artist_ids, local_artists)

@@ -4,6 +4,11 @@ The catalog is shared, so a user edits the catalog fields only of tracks they ad
 tracks made by hand); staff edit any. Fields that come from Spotify stay as Spotify says on
 Spotify tracks: the next import would overwrite them anyway. Deleting a track someone else
 added only takes it out of the user's Liked Songs.
+
+A track with a Spotify id is the catalog's, whoever made it: members get one only from an
+import (the API refuses them a Spotify id), and only staff edit or delete one. Otherwise a
+member could make a track by id before anyone imports it, and keep its fields, and the power
+to delete it, once it is in other libraries.
 """
 
 from collections.abc import Sequence
@@ -49,11 +54,19 @@ NOT_EDITABLE = (
     "only the user who added this track, or staff, may change its catalog fields; "
     "you may change `saved` and `tags`"
 )
+SPOTIFY_BY_IMPORT = (
+    "Spotify tracks come in through an import of your Spotify library; "
+    "only an admin can add one by id"
+)
 
 
 def can_edit(user, track: Track) -> bool:
-    """May `user` change this track's catalog fields (beyond their own tags and saves)?"""
-    return bool(user.is_staff or (track.added_by_id and track.added_by_id == user.pk))
+    """May `user` change this track's catalog fields (beyond their own tags and saves)?
+    Staff: any track. A member: one they added, unless it has a Spotify id (made by id
+    before members were refused one: it stays the catalog's)."""
+    if user.is_staff:
+        return True
+    return bool(track.added_by_id and track.added_by_id == user.pk and not track.spotify_id)
 
 
 def create_track(
@@ -103,14 +116,21 @@ def update_track(
 
 
 def delete_for_user(user, track: Track) -> str:
-    """ "deleted" (a track the user added, or staff), or "unsaved" (someone else's track,
-    taken out of the user's Liked Songs). Raises NotAllowed when it was not saved either."""
+    """ "deleted" (a track the user may edit), "released" (a Spotify track the user made by
+    id: it stays in the catalog, no longer theirs), or "unsaved" (someone else's track, taken
+    out of the user's Liked Songs). Raises NotAllowed when it was none of these."""
     if can_edit(user, track):
         files = {f.name for f in (track.audio_file, track.vocals_file, track.instrumental_file)}
         track.delete()
         delete_unused_files(files)
         return "deleted"
-    if unsave_tracks(user, [track.pk]):
+    unsaved = unsave_tracks(user, [track.pk])
+    if track.added_by_id == user.pk:
+        # update(), not save(): a fresh updated_at would spare the fields its maker set
+        # from the next import's rewrite (see spotify_auth.importer.batching.FRESH_FOR)
+        Track.objects.filter(pk=track.pk).update(added_by=None)
+        return "released"
+    if unsaved:
         return "unsaved"
     raise NotAllowed(
         "only the user who added this track, or staff, may delete it; it is in your library "

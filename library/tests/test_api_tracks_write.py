@@ -5,6 +5,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from library.models import SavedTrack, Track, TrackArtist, TrackTag
+from library.services.tracks import SPOTIFY_BY_IMPORT
 from library.tests.factories import (
     AlbumFactory,
     ArtistFactory,
@@ -61,9 +62,10 @@ class TestCreate:
         assert Track.objects.get(pk=body["id"]).added_by == owner
         assert owner_api.get(f"/api/tracks/{body['id']}/").status_code == 200
 
-    def test_a_spotify_id_already_in_the_catalog_is_a_409_with_its_id(self, owner_api):
+    def test_a_spotify_id_already_in_the_catalog_is_a_409_with_its_id(self, staff, api):
         existing = TrackFactory(spotify_id="4uLU6hMCjMI75M1A2tKUQC")
-        response = owner_api.post(
+        api.force_authenticate(staff)
+        response = api.post(
             "/api/tracks/",
             {
                 "title": "Copy",
@@ -77,14 +79,14 @@ class TestCreate:
             "id": existing.pk,
         }
 
-    def test_a_youtube_id_already_in_the_catalog_is_a_409_with_its_id(self, owner_api):
-        existing = TrackFactory(youtube_id="dQw4w9WgXcQ")
+    def test_a_youtube_id_in_your_library_is_a_409_with_its_id(self, owner, owner_api):
+        existing = SavedTrackFactory(user=owner, track=TrackFactory(youtube_id="dQw4w9WgXcQ"))
         response = owner_api.post(
             "/api/tracks/",
             {"title": "Copy", "youtube_id": "https://youtu.be/dQw4w9WgXcQ"},
             format="json",
         )
-        assert (response.status_code, response.json()["id"]) == (409, existing.pk)
+        assert (response.status_code, response.json()["id"]) == (409, existing.track_id)
 
     def test_the_same_local_file_twice_is_a_409(self, owner_api):
         data = {"title": "Demo", "artists": ["Me"], "album": "Tapes", "duration_ms": 1000}
@@ -92,6 +94,37 @@ class TestCreate:
         assert (first.status_code, first.json()["source"]) == (201, "local")
         again = owner_api.post("/api/tracks/", data, format="json")
         assert (again.status_code, again.json()["id"]) == (409, first.json()["id"])
+
+    @pytest.mark.parametrize(
+        ("data", "detail"),
+        [
+            (
+                {
+                    "title": "Song: Take 3 (no vocals)",
+                    "artists": ["The Bootlegs"],
+                    "album": "Basement",
+                    "duration_ms": 187000,
+                },
+                "a local file with this artist, album, title and duration already exists",
+            ),
+            (
+                {"title": "Copy", "youtube_id": "dQw4w9WgXcQ"},
+                "a track with this YouTube id already exists",
+            ),
+        ],
+    )
+    def test_a_clash_with_a_track_only_another_library_holds_does_not_name_it(
+        self, owner_api, stranger_api, data, detail
+    ):
+        # its id (a 404 to the stranger) would confirm that someone has this file or video
+        first = owner_api.post("/api/tracks/", data, format="json")
+        assert first.status_code == 201, first.content
+
+        again = stranger_api.post("/api/tracks/", data, format="json")
+
+        assert (again.status_code, again.json()) == (409, {"detail": detail})
+        assert str(first.json()["id"]) not in again.content.decode()
+        assert Track.objects.count() == 1
 
     @pytest.mark.parametrize(
         ("data", "path", "message"),
@@ -102,7 +135,7 @@ class TestCreate:
                 "source",
                 "uploads are made by POST /api/tracks/upload/",
             ),
-            ({"title": "x", "source": "spotify"}, "spotify_id", "a spotify track needs one"),
+            ({"title": "x", "source": "youtube"}, "youtube_id", "a youtube track needs one"),
             (
                 {"title": "x", "spotify_id": "nope"},
                 "spotify_id",
@@ -165,6 +198,42 @@ class TestCreate:
         assert "Alice Band" not in response.content.decode()
         assert stranger_api.get(f"/api/artists/{artist.pk}/").status_code == 404
         assert not Track.objects.filter(title="probe").exists()
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            {"spotify_id": "54FaRekIZc9OzbRp6KcFlQ"},
+            {"spotify_id": "spotify:track:54FaRekIZc9OzbRp6KcFlQ", "source": "spotify"},
+            {"spotify_id": "54FaRekIZc9OzbRp6KcFlQ", "source": "local"},
+            {"source": "spotify"},
+        ],
+    )
+    def test_a_member_may_not_make_a_spotify_track(self, owner_api, data):
+        # made by id before anyone imports it, the track would stay the member's (their title,
+        # lyrics, status; theirs to change and delete) in every library the import brings it to
+        body = {"title": "claimed", "artists": ["Evil"], "lyrics": "<script>", **data}
+
+        response = owner_api.post("/api/tracks/", body, format="json")
+
+        assert errors(response) == {"spotify_id": SPOTIFY_BY_IMPORT}
+        assert not Track.objects.exists()
+
+    def test_staff_make_a_spotify_track_by_id(self, staff, api):
+        api.force_authenticate(staff)
+
+        response = api.post(
+            "/api/tracks/",
+            {"title": "Curated", "spotify_id": "54FaRekIZc9OzbRp6KcFlQ"},
+            format="json",
+        )
+
+        assert response.status_code == 201, response.content
+        assert (response.json()["source"], response.json()["spotify_id"]) == (
+            "spotify",
+            "54FaRekIZc9OzbRp6KcFlQ",
+        )
+        response = api.post("/api/tracks/", {"title": "x", "source": "spotify"}, format="json")
+        assert errors(response) == {"spotify_id": "a spotify track needs one"}
 
     def test_staff_may_name_any_artist_and_album(self, owner, staff, api):
         artist = in_library(owner, ArtistFactory(name="Alice Band"))
@@ -244,7 +313,53 @@ class TestUpdate:
         response = owner_api.patch(
             f"/api/tracks/{mine.pk}/", {"youtube_id": "dQw4w9WgXcQ"}, format="json"
         )
+        assert response.json() == {"detail": "a track with this YouTube id already exists"}
         assert response.status_code == 409
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            {"source": "spotify", "spotify_id": "AAAAAAAAAAAAAAAAAAAAAA"},
+            {"spotify_id": "AAAAAAAAAAAAAAAAAAAAAA"},
+            {"source": "spotify"},
+        ],
+    )
+    def test_a_member_may_not_turn_their_track_into_a_spotify_track(self, owner, owner_api, data):
+        # whoever imported that id later would get the member's audio and fields
+        upload = TrackFactory(added_by=owner, source="upload", spotify_id=None)
+
+        response = owner_api.patch(f"/api/tracks/{upload.pk}/", data, format="json")
+
+        assert errors(response) == {"spotify_id": SPOTIFY_BY_IMPORT}
+        upload.refresh_from_db()
+        assert (upload.source, upload.spotify_id) == ("upload", None)
+
+    def test_staff_may_give_a_track_a_spotify_id(self, owner, staff, api):
+        upload = TrackFactory(added_by=owner, source="upload", spotify_id=None)
+        api.force_authenticate(staff)
+
+        response = api.patch(
+            f"/api/tracks/{upload.pk}/?scope=all",
+            {"source": "spotify", "spotify_id": "AAAAAAAAAAAAAAAAAAAAAA"},
+            format="json",
+        )
+
+        assert response.status_code == 200, response.content
+        assert response.json()["source"] == "spotify"
+
+    def test_a_spotify_track_a_member_made_by_id_is_not_theirs_to_edit(self, owner, owner_api):
+        # made before members were refused Spotify ids: the catalog's, like any Spotify track
+        claimed = TrackFactory(added_by=owner, title="claimed", lyrics="<script>")
+
+        response = owner_api.patch(
+            f"/api/tracks/{claimed.pk}/",
+            {"youtube_id": "dQw4w9WgXcQ", "spotify_id": claimed.spotify_id},
+            format="json",
+        )
+
+        assert response.status_code == 403
+        assert owner_api.get(f"/api/tracks/{claimed.pk}/").json()["editable"] is False
+        assert Track.objects.get(pk=claimed.pk).youtube_id is None
 
     def test_a_stranger_gets_404_and_put_is_not_offered(self, owner, owner_api, stranger_api):
         track = TrackFactory(added_by=owner)
@@ -276,12 +391,26 @@ class TestDelete:
         self, owner, owner_api, django_capture_on_commit_callbacks
     ):
         name = default_storage.save("library/shared.mp3", ContentFile(b"audio"))
-        track = TrackFactory(added_by=owner, audio_file=name)
+        track = TrackFactory(added_by=owner, source="upload", spotify_id=None, audio_file=name)
         TrackFactory(audio_file=name)  # a stem or a second copy pointing at the same file
         with django_capture_on_commit_callbacks(execute=True):
             response = owner_api.delete(f"/api/tracks/{track.pk}/")
         assert response.status_code == 204
         assert default_storage.exists(name)
+
+    def test_a_spotify_track_you_made_by_id_leaves_your_library_but_not_the_catalog(
+        self, owner, member, owner_api
+    ):
+        claimed = TrackFactory(added_by=owner, title="claimed")
+        SavedTrackFactory(user=owner, track=claimed)
+        SavedTrackFactory(user=member, track=claimed)  # liked on Spotify, imported
+
+        assert owner_api.delete(f"/api/tracks/{claimed.pk}/").status_code == 204
+
+        claimed.refresh_from_db()
+        assert claimed.added_by is None
+        assert owner_api.get(f"/api/tracks/{claimed.pk}/").status_code == 404
+        assert SavedTrack.objects.filter(track=claimed).get().user == member
 
     def test_deleting_someone_elses_saved_track_unsaves_it(self, owner, owner_api):
         track = TrackFactory()

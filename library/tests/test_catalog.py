@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from library.models import Album, AlbumArtist, Artist, Track, TrackArtist
 from library.services.catalog import upsert_tracks
-from library.tests.factories import local_track, spotify_track
+from library.services.tracks import create_track
+from library.tests.factories import TrackFactory, local_track, spotify_id, spotify_track
 from spotify_auth.sandbox.data import build_catalog
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +66,38 @@ def test_an_upsert_updates_the_fields_spotify_changed():
     assert track.album.name == "Record 5 (Deluxe)"
     assert (track.album.release_year, track.album.release_date_precision) == (2001, "year")
     assert artist_names(track_id) == ["Someone Else"]
+
+
+def test_a_spotify_track_made_by_hand_becomes_the_catalogs_when_imported(owner):
+    # made by id before anyone imported it (staff, or a member before that was refused)
+    made = TrackFactory(
+        spotify_id=spotify_id("tr", 5),
+        title="claimed",
+        artists=["Evil"],
+        added_by=owner,
+        status="rejected",
+        lyrics="la la",
+    )
+
+    assert upsert_tracks([spotify_track(5)]) == [made.pk]
+
+    track = Track.objects.get(pk=made.pk)
+    assert (track.title, track.isrc, track.added_by) == ("Song 5", "GBAYE0000005", None)
+    assert artist_names(made.pk) == ["Singer 5.0"]
+    # what an import never writes (curation, lyrics, files) stays as it was
+    assert (track.status, track.lyrics) == ("rejected", "la la")
+
+
+def test_a_local_file_made_by_hand_stays_its_makers_when_an_import_lists_it(owner):
+    made = create_track(
+        owner,
+        {"title": "Untitled #1", "duration_ms": 412_000, "source": "local"},
+        artists=["Sigur Rós"],
+        album="Demo Tapes",
+    )
+
+    assert upsert_tracks([local_track("Untitled #1", "Sigur Rós", "Demo Tapes", 412)]) == [made.pk]
+    assert Track.objects.get(pk=made.pk).added_by == owner
 
 
 def test_spotify_fields_land_where_they_belong():

@@ -84,13 +84,27 @@ def test_a_truncated_file_is_a_400_naming_the_problem(fmt, message, owner_api, s
     assert files_under(settings.MEDIA_ROOT) == [] and not Track.objects.exists()
 
 
-def test_the_same_file_twice_is_a_409_pointing_at_the_first_track(owner_api, member, api):
+def test_the_same_file_twice_is_a_409_pointing_at_the_first_track(owner_api):
+    data = make_audio("flac", 1.0, title="Twice")
+    first = upload(owner_api, data).json()
+    again = upload(owner_api, data)
+    assert again.status_code == 409
+    assert again.json() == {"detail": "this file was uploaded before", "id": first["id"]}
+    assert Track.objects.count() == 1
+
+
+def test_a_file_someone_else_uploaded_is_a_409_that_does_not_name_their_track(
+    owner_api, member, api
+):
+    # their track's id (a 404 to the member) would confirm whose library holds the file
     data = make_audio("flac", 1.0, title="Twice")
     first = upload(owner_api, data).json()
     api.force_authenticate(member)
+
     again = upload(api, data)
-    assert again.status_code == 409
-    assert again.json() == {"detail": "this file was uploaded before", "id": first["id"]}
+
+    assert (again.status_code, again.json()) == (409, {"detail": "this file was uploaded before"})
+    assert api.get(f"/api/tracks/{first['id']}/").status_code == 404
     assert Track.objects.count() == 1
 
 

@@ -74,5 +74,7 @@ def _fresh(keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
         wanted = {key for k, key in keys if k == kind}
         if wanted:
             rows = Track.objects.filter(**{f"{column}__in": wanted, "updated_at__gte": since})
+            if kind == "spotify":  # a row made by hand is Spotify's to rewrite, fresh or not
+                rows = rows.filter(added_by=None)
             found.update(((kind, key), pk) for key, pk in rows.values_list(column, "pk"))
     return found
