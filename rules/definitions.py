@@ -23,6 +23,7 @@ from rules.dsl import (
     to_json,
 )
 from rules.dsl.semantics import fold
+from rules.dsl.strictness import parsing_saved_rule
 
 from .query.expressions import Fold
 
@@ -86,5 +87,7 @@ def read_nsp(owner, text: str) -> tuple[str | None, Written]:
 
 
 def stored_rule(definition: dict) -> Rule:
-    """The rule a RuleSet holds (normalized and checked when saved)."""
-    return parse_rule(definition)
+    """The rule a RuleSet holds (normalized and checked when saved, by the limits of the day:
+    see rules.dsl.strictness)."""
+    with parsing_saved_rule():
+        return parse_rule(definition)

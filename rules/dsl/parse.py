@@ -16,10 +16,17 @@ from .ast import Condition, Group, Node, PlaylistRef, Rule, SortKey, Value, chil
 from .errors import RuleError, RuleValidationError
 from .fields import FIELDS, FieldType, lookup_field, suggest
 from .operators import DATE_ALIASES, FITS, OPERATORS, canonical_operator, fits
+from .strictness import checking_new_limits
 from .values import MAX_TEXT, BadValue, coerce_value
 
 MAX_DEPTH = 20
-MAX_CONDITIONS = 1000
+# What one SQL query can hold on every SQLite it runs on: an `any` of conditions on related
+# rows is a UNION of that many SELECTs (at most 500), a group's conditions are one level of
+# expression deeper each (at most 1,000 levels); and with every list item a bound value,
+# 500 conditions (30 values each at most: `isNot dateadded`) and 10,000 items stay within
+# 32,766 values (SQLite since 3.32; PostgreSQL takes 65,535).
+MAX_CONDITIONS = 500
+MAX_VALUES = 10_000
 MAX_LIMIT = 10_000
 ROOT_KEYS = ("all", "any", "sort", "limit")
 PLAYLIST_OPS = ("inPlaylist", "notInPlaylist")
@@ -32,6 +39,7 @@ class _Parser:
     def __init__(self, known_playlist: KnownPlaylist | None) -> None:
         self.errors: list[RuleError] = []
         self.conditions = 0
+        self.values = 0  # the items of every `in` and `notIn` list
         self.known_playlist = known_playlist
 
     def error(self, path: str, message: str) -> None:
@@ -66,9 +74,22 @@ class _Parser:
                 return None
             return self.group(item, path, depth + 1)
         self.conditions += 1
-        if self.conditions == MAX_CONDITIONS + 1:
-            self.error("", f"more than {MAX_CONDITIONS} conditions")
         return self.condition(item, path)
+
+    def size(self) -> None:
+        """The rule as a whole fits in one SQL query (see MAX_CONDITIONS)."""
+        if self.conditions > MAX_CONDITIONS:
+            self.error(
+                "",
+                f"a rule may hold at most {MAX_CONDITIONS:,} conditions; this one has "
+                f"{self.conditions:,} (one 'in' list can stand for many 'is')",
+            )
+        if self.values > MAX_VALUES:
+            self.error(
+                "",
+                f"a rule may compare with at most {MAX_VALUES:,} values in all its lists; "
+                f"this one has {self.values:,}",
+            )
 
     def condition(self, item: dict, path: str) -> Condition | None:
         if len(item) != 1:
@@ -103,6 +124,8 @@ class _Parser:
         except BadValue as exc:
             self.error(field_path, str(exc))
             return None
+        if op in ("in", "notIn"):
+            self.values += len(value)
         if field.type in (FieldType.DATE, FieldType.DATETIME):
             op = DATE_ALIASES.get(op, op)
         return Condition(op, field.name, value)
@@ -181,6 +204,8 @@ def parse_rule(data: Any, known_playlist: KnownPlaylist | None = None) -> Rule:
     for key in (k for k in data if k not in ROOT_KEYS):
         parser.error(str(key), f"unknown key '{key}'" + suggest(str(key), list(ROOT_KEYS)))
     root = parser.group(data, "", depth=1, root=True)
+    if checking_new_limits():
+        parser.size()
     sort = parser.sort(data["sort"]) if data.get("sort") is not None else ()
     limit = parser.limit(data.get("limit"))
     if parser.errors or root is None:

@@ -17,24 +17,23 @@ backslash-letter escape (`\\b` is a word boundary in Python and a backspace in
 PostgreSQL), POSIX `[[:alpha:]]`, bare `{` `}` `]`, and an unescaped `[` in a class.
 
 Refused because Python's backtracking (the evaluator, and SQLite) could take minutes on
-one long value: more than two unbounded repeats (`*`, `+`, `{m,}`) in a pattern, and
-`*`, `+` or `{..}` on a group that holds a repeat or `|` (`(a+)+`, `(a|b)*`); `?` on
-any group is fine.
+one long value (`backtracking.py`): a repeated group that holds a repeat or `|` (`(a+)+`,
+`(a|b)*`; `?` on any group is fine), more than one repeat that can match the same text
+(`a*a*b`, `\\w+\\d+`, `.*x.*y`; two after a leading `^`), and more than six repeats.
 Matching searches anywhere in the value and ignores case (the engines agree on ASCII).
 """
 
 from __future__ import annotations
 
+import math
 import re
 
+from .backtracking import PatternError, Piece, check
+from .strictness import checking_new_limits
+
 MAX_PATTERN = 500
-MAX_UNBOUNDED = 2
 _SETS = {"d": "0-9", "w": "0-9A-Za-z_", "s": " \\t\\n\\r\\f\\v"}
 _PUNCT = set("\\.^$*+?{}[]()|-/ '\"#&~!%,:;<=>@`")
-
-
-class PatternError(ValueError):
-    pass
 
 
 def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
@@ -75,8 +74,10 @@ def _class(pattern: str, i: int) -> tuple[str, int]:
     return "".join(out) + "]", i + 1
 
 
-def _quantifier(pattern: str, i: int) -> int:
-    """Check the `{m,n}` at pattern[i]; return the index after it."""
+def _quantifier(pattern: str, i: int) -> tuple[int, int, float]:
+    """Check the quantifier at pattern[i]; return (index after it, its min, its max)."""
+    if pattern[i] in "*+?":
+        return i + 1, int(pattern[i] == "+"), 1 if pattern[i] == "?" else math.inf
     end = pattern.find("}", i)
     body = pattern[i + 1 : end] if end != -1 else ""
     parts = body.split(",")
@@ -87,47 +88,48 @@ def _quantifier(pattern: str, i: int) -> int:
     numbers = [int(p) for p in parts if p]
     if any(n > 255 for n in numbers) or (len(numbers) == 2 and numbers[0] > numbers[1]):
         raise PatternError(f"bad repetition '{{{body}}}' (at most 255, min <= max)")
-    return end + 1
+    high = numbers[-1] if len(parts) == 1 or parts[1] else math.inf
+    return end + 1, numbers[0], high
 
 
-class _Repeats:
-    """Refuses what makes backtracking (Python, so SQLite too) blow up on long values."""
+class _Pieces:
+    """The pattern's pieces as they are read (`backtracking.Piece`), groups nested."""
 
     def __init__(self) -> None:
-        self.groups: list[bool] = []  # per open group: does it hold a repeat or '|'?
-        self.unbounded = 0
-        self.after_risky_group = False
+        self.root = Piece("", branches=[[]])
+        self.open: list[tuple[Piece, int]] = [(self.root, 0)]
 
-    def see(self, c: str, quantifier: str) -> None:
-        risky_group, self.after_risky_group = self.after_risky_group, False
-        if quantifier:
-            if quantifier != "?" and risky_group:
-                raise PatternError("a repeated group may not hold a repeat or '|' (too slow)")
-            if quantifier in "*+" or quantifier.endswith(",}"):
-                self.unbounded += 1
-                if self.unbounded > MAX_UNBOUNDED:
-                    raise PatternError(f"at most {MAX_UNBOUNDED} of '*', '+', '{{m,}}' (too slow)")
-            self.mark()
-        elif c == "(":
-            self.groups.append(False)
-        elif c == ")" and self.groups:
-            self.after_risky_group = self.groups.pop()
-            if self.after_risky_group:
-                self.mark()
+    def add(self, piece: Piece) -> None:
+        self.open[-1][0].branches[-1].append(piece)
+
+    def repeat(self, quantifier: str, low: int, high: float) -> None:
+        branch = self.open[-1][0].branches[-1]
+        if branch:  # else after a stray ')', which re.compile refuses
+            branch[-1].repeat(quantifier, low, high)
+
+    def see(self, pattern: str, start: int, end: int, text: str) -> None:
+        c = pattern[start]
+        if c == "(":
+            self.open.append((Piece("", branches=[[]]), start))
+        elif c == ")" and len(self.open) > 1:  # else re.compile says what is wrong
+            group, opened = self.open.pop()
+            group.source = pattern[opened:end]
+            self.add(group)
         elif c == "|":
-            self.mark()
+            self.open[-1][0].branches.append([])
+        elif c in "^$":
+            self.add(Piece(c, anchor=c))
+        elif c != ")":
+            self.add(Piece(pattern[start:end], atom=text))
 
-    def mark(self) -> None:
-        if self.groups:
-            self.groups[-1] = True
 
-
-def _translate(pattern: str, end_anchor: str) -> str:
+def _translate(pattern: str, end_anchor: str) -> tuple[str, Piece]:
+    """The pattern for one engine (`$` written as `end_anchor`), and its pieces."""
     out: list[str] = []
-    repeats = _Repeats()
+    pieces = _Pieces()
     i, prev_quantifiable, prev_quantifier = 0, False, False
     while i < len(pattern):
-        c, quantifier = pattern[i], ""
+        c, start, quantifier = pattern[i], i, ""
         if c == "\\":
             text, i = _escape(pattern, i, in_class=False)
         elif c == "[":
@@ -137,20 +139,21 @@ def _translate(pattern: str, end_anchor: str) -> str:
                 raise PatternError("lazy quantifiers ('*?', '+?') are not portable")
             if not prev_quantifiable:
                 raise PatternError(f"'{c}' has nothing to repeat")
-            start = i
-            i = _quantifier(pattern, i) if c == "{" else i + 1
+            i, low, high = _quantifier(pattern, i)
             text = quantifier = pattern[start:i]
+            pieces.repeat(quantifier, low, high)
         elif c == "(" and pattern.startswith("(?", i):
             raise PatternError("'(?...)' groups are not portable; use plain '( )'")
         elif c in "}]":
             raise PatternError(f"escape a literal '{c}' as '\\{c}'")
         else:
             text, i = (end_anchor if c == "$" else c), i + 1
-        repeats.see(c, quantifier)
+        if not quantifier:
+            pieces.see(pattern, start, i, text)
         out.append(text)
         prev_quantifiable = not quantifier and c not in "(|^$"
         prev_quantifier = bool(quantifier)
-    return "".join(out)
+    return "".join(out), pieces.root
 
 
 def validate_pattern(pattern: str) -> str | None:
@@ -158,7 +161,10 @@ def validate_pattern(pattern: str) -> str | None:
     if len(pattern) > MAX_PATTERN:
         return f"pattern longer than {MAX_PATTERN} characters"
     try:
-        re.compile(_translate(pattern, end_anchor="\\Z"))
+        text, root = _translate(pattern, end_anchor="\\Z")
+        re.compile(text)
+        if checking_new_limits():
+            check(root)
     except PatternError as exc:
         return str(exc)
     except re.error as exc:
@@ -168,12 +174,12 @@ def validate_pattern(pattern: str) -> str | None:
 
 def python_pattern(pattern: str) -> str:
     """For `re.search` (evaluator, SQLite REGEXP): `$` becomes `\\Z`, flags i and s lead."""
-    return "(?is)" + _translate(pattern, end_anchor="\\Z")
+    return "(?is)" + _translate(pattern, end_anchor="\\Z")[0]
 
 
 def postgres_pattern(pattern: str) -> str:
     """For PostgreSQL `value ~* pattern` (case-insensitive; `.` matches newlines there)."""
-    return _translate(pattern, end_anchor="$")
+    return _translate(pattern, end_anchor="$")[0]
 
 
 # Letters a case-insensitive `re` also matches with a character outside ASCII (ı and İ
@@ -215,8 +221,9 @@ def _required(items) -> frozenset[str] | None:
             best = _better(best, _required(arg[-1]))
         elif op is c.BRANCH:
             branches = [_required(branch) for branch in arg[1]]
-            if all(branches):
-                best = _better(best, frozenset().union(*branches))
+            found = frozenset().union(*branches) if all(branches) else frozenset()
+            if len(found) <= MAX_PREFIXES:  # each is one more LIKE and bound value
+                best = _better(best, found or None)
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
             best = _better(best, _required(arg[2]))
     return ended(best)

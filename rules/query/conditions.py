@@ -65,16 +65,27 @@ def _json_test(op: str, x: Any, now: dt.datetime) -> Q:
     them it compares with (a number with numbers, "120" with strings, true with booleans).
     Every stored value is present, so `isPresent` is any of them but a genre (an item of
     a `genres` list, which is no value of PROVIDER.genres)."""
-    if op == "in":
-        return _any(_json_test("is", item, now) for item in x)
+    if op == "in" and len(same := _by_json_type(x)) > 1:
+        return _any(_json_test("in", items, now) for items in same)
     if op == "isPresent":
         return Q(kind__in=[Kind.NUMBER, Kind.BOOL, Kind.STRING])
-    sample = x[0] if op == "inTheRange" else x
+    sample = x[0] if op in ("in", "inTheRange") else x
     if isinstance(sample, bool):
         return Q(kind=Kind.BOOL) & value_test(op, F("number"), _as_number(x), "number", now)
     if is_number(sample):
         return Q(kind=Kind.NUMBER) & value_test(op, F("number"), x, "number", now)
     return Q(kind=Kind.STRING) & value_test(op, STORED, x, "text", now)
+
+
+def _by_json_type(x: tuple) -> list[tuple]:
+    """An `in` list's items by JSON type (numbers, strings, booleans): one IN list each,
+    not an OR per item, which SQLite parses one level deeper per item (it refuses past
+    1,000 levels: an `in` of 500 numbers)."""
+    same: dict[str, list] = {}
+    for item in x:
+        kind = "bool" if isinstance(item, bool) else "number" if is_number(item) else "text"
+        same.setdefault(kind, []).append(item)
+    return [tuple(items) for items in same.values()]
 
 
 def _any(parts: Iterable[Q]) -> Q:

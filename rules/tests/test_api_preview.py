@@ -132,6 +132,18 @@ def test_an_unsaved_rules_mistakes_come_back_with_paths(owner_api):
     assert response.json()["errors"][0]["path"] == "definition.all[0].gt.year"
 
 
+def test_a_regex_that_backtracks_for_hours_is_refused_before_it_runs(owner_api, owner):
+    b.track(owner, "a" * 30 + "!")  # 4.9 s for this preview; 60 characters: hours
+    query = 'title:~"' + "a{0,255}" * 8 + '$"'
+
+    response = owner_api.post("/api/rules/preview/", {"query": query}, format="json")
+
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["path"] == "query[0]"
+    assert error["message"].startswith("too many repeats that can overlap ('a{0,255}'")
+
+
 def test_a_preview_never_shows_another_users_library(owner_api, stranger, library):
     b.track(stranger, "Not yours", genres=["House"])
 
