@@ -7,28 +7,16 @@ them, and a POST naming one anyway is refused.
 from collections.abc import Callable
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.utils import timezone
 
-from .models import ACTIVE_STATUSES, JobBase, JobStatus
-
-
-def cancel_all(queryset: QuerySet) -> int:
-    """jobs.services.cancel for a whole selection: one conditional UPDATE, the same fields;
-    returns how many were pending or running. A job at a time cost two queries and a commit
-    each (10 s for 3,000 pending downloads); a running job still stops at its next heartbeat.
-    """
-    now = timezone.now()
-    active = queryset.model.objects.filter(pk__in=queryset.values("pk"), status__in=ACTIVE_STATUSES)
-    return active.update(
-        status=JobStatus.CANCELLED, finished_at=now, updated_at=now, message="cancelled"
-    )
+from . import services
+from .models import JobBase
 
 
 class JobActions:
     """Mixed into a job's ModelAdmin. Set `noun` ("download"), `retry_job` (True when it
     acted, False when the job is in the wrong state; it raises one of `busy_errors` when
-    another job holds the same work), and `busy_note`. Cancelling is one UPDATE (cancel_all)."""
+    another job holds the same work), and `busy_note`. Cancelling is one UPDATE
+    (services.cancel_all)."""
 
     actions = ["retry_jobs", "cancel_jobs"]
     noun = "job"
@@ -49,7 +37,7 @@ class JobActions:
     @admin.action(description="Cancel the selected pending or running jobs", permissions=["change"])
     def cancel_jobs(self, request, queryset) -> None:
         selected = queryset.count()
-        cancelled = cancel_all(queryset)
+        cancelled = services.cancel_all(queryset)
         outcomes = [True] * cancelled + [False] * (selected - cancelled)
         self._report(request, outcomes, "pending or running", "cancelled")
 

@@ -18,7 +18,7 @@ from django_q.models import Schedule
 from django_q.signals import post_execute_in_worker, pre_execute
 from django_q.tasks import async_task, schedule
 
-from .models import JobBase, JobStatus
+from .models import ACTIVE_STATUSES, JobBase, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -293,17 +293,22 @@ def reschedule(job: JobBase, when: datetime, message: str) -> bool:
 
 
 def cancel(job: JobBase) -> bool:
-    now = timezone.now()
-    updated = type(job).objects.filter(pk=job.pk, status__in=(JobStatus.PENDING, JobStatus.RUNNING))
-    if (
-        updated.update(
-            status=JobStatus.CANCELLED, finished_at=now, updated_at=now, message="cancelled"
-        )
-        == 1
-    ):
+    """Cancel one job; False when it was not pending or running."""
+    if cancel_all(type(job).objects.filter(pk=job.pk)) == 1:
         job.refresh_from_db()
         return True
     return False
+
+
+def cancel_all(queryset) -> int:
+    """Cancel the pending or running jobs of `queryset` in one UPDATE; returns how many. A
+    running job stops at its next heartbeat. (A job at a time cost two queries and a commit
+    each: 10 s for 3,000 pending downloads in the admin.)"""
+    now = timezone.now()
+    active = queryset.model.objects.filter(pk__in=queryset.values("pk"), status__in=ACTIVE_STATUSES)
+    return active.update(
+        status=JobStatus.CANCELLED, finished_at=now, updated_at=now, message="cancelled"
+    )
 
 
 def retry(job: JobBase) -> bool:
