@@ -8,7 +8,7 @@ JobCancelled; anything else is a bug, retried with backoff and logged with its t
 
 import logging
 import shutil
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from django.db import transaction
@@ -42,7 +42,13 @@ from downloads.tagging import write_tags
 from library import audiocheck
 from library.models import Track
 from trackflow.jobs.models import JobStatus
-from trackflow.jobs.services import ExpectedFailure, JobCancelled, PermanentFailure, RetryLater
+from trackflow.jobs.services import (
+    ExpectedFailure,
+    JobCancelled,
+    PermanentFailure,
+    RetryLater,
+    local_time,
+)
 
 log = logging.getLogger(__name__)
 MAX_RETRY_AFTER = timedelta(days=1)  # a source's "come back in a year" is taken as a day
@@ -127,14 +133,6 @@ def job_error(error: DownloadError) -> Exception:
         when = timezone.now() + wait
         return RetryLater(when, f"{error.message}; retrying at {local_time(when)}")
     return ExpectedFailure(error.message)
-
-
-def local_time(when: datetime) -> str:
-    """`when` as the job base words its retries (local time), with the date unless today."""
-    local = timezone.localtime(when)
-    if local.date() == timezone.localdate():
-        return f"{local:%H:%M:%S}"
-    return f"{local:%Y-%m-%d %H:%M:%S}"
 
 
 def file_away(result: FetchResult, meta: TrackMeta, track: Track) -> Path:

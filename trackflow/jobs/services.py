@@ -260,14 +260,23 @@ def complete(job: JobBase, message: str = "") -> bool:
     )
 
 
+def local_time(when: datetime) -> str:
+    """`when` as retry messages name it: local time, with the date unless today (an hour's
+    backoff, or a source's Retry-After of a day, can land tomorrow)."""
+    local = timezone.localtime(when)
+    if local.date() == timezone.localdate():
+        return f"{local:%H:%M:%S}"
+    return f"{local:%Y-%m-%d %H:%M:%S}"
+
+
 def fail(job: JobBase, error: str, *, retry: bool = True) -> str:
     """Record a failed attempt: back to pending after a backoff, or failed for good."""
     now = timezone.now()
     job.refresh_from_db(fields=["attempts", "max_attempts"])
     if retry and job.attempts < job.max_attempts:
         when = now + backoff_delay(job.attempts)
-        at = timezone.localtime(when)
-        note = f"attempt {job.attempts} of {job.max_attempts} failed; retrying at {at:%H:%M:%S}"
+        at = local_time(when)
+        note = f"attempt {job.attempts} of {job.max_attempts} failed; retrying at {at}"
         if _finish(job, status=JobStatus.PENDING, run_after=when, error=error, message=note):
             enqueue(job)
             return JobStatus.PENDING
