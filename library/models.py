@@ -284,6 +284,47 @@ class PlaylistEntry(models.Model):
         return f"#{self.position + 1} in {self.playlist}"
 
 
+class LibraryTrack(models.Model):
+    """A track in a user's library, and since when: kept by database triggers from its
+    sources (likes, the user's playlist entries, uploads, completed downloads), so no write
+    can miss it (migration 0007). What previews, `dateadded` and the library scope read:
+    one indexed row per track instead of four look-ups.
+
+    `added_at` is the earliest source instant. A rule's own target playlist must not count
+    (rules.query.scope); two more columns make that exact without a look-up per source:
+    `first_playlist` is the playlist whose entry gave `added_at` (NULL when a like, upload
+    or download did), `added_at_otherwise` the earliest instant outside that playlist, and
+    `sole_playlist` the playlist when every source is an entry of that one playlist.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # librarytrack_unique starts with it
+        related_name="+",
+    )
+    track = models.ForeignKey(
+        Track, on_delete=models.DO_NOTHING, db_constraint=False, related_name="memberships"
+    )
+    added_at = models.DateTimeField(null=True)
+    first_playlist_id = models.BigIntegerField(null=True)
+    added_at_otherwise = models.DateTimeField(null=True)
+    sole_playlist_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "track"], name="librarytrack_unique"),
+        ]
+        indexes = [
+            # "recently added": newest first, walked in order
+            models.Index(fields=["owner", "added_at"], name="librarytrack_added_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.track_id} in {self.owner_id}'s library"
+
+
 class TrackTag(models.Model):
     """A user's own label on a track (rules read it as `tag`)."""
 

@@ -1,31 +1,29 @@
-"""Which tracks are a user's library: saved, in their playlists, uploaded, or downloaded."""
+"""Which tracks are a user's library: saved, in their playlists, uploaded, or downloaded.
 
-from django.apps import apps
+The sources are summed up, per user and track, in `LibraryTrack` rows that database
+triggers keep (library migration 0008): the library is one indexed look-up per track.
+"""
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from library.models import PlaylistEntry, SavedTrack, Track
+from library.models import LibraryTrack, Track
+
+
+def memberships(user, *, exclude_playlist_id: int | None = None) -> QuerySet[LibraryTrack]:
+    """`user`'s LibraryTrack rows; `exclude_playlist_id` leaves out the tracks that are in
+    the library only through that playlist (a rule's own target)."""
+    rows = LibraryTrack.objects.filter(owner=user)
+    if exclude_playlist_id is not None:
+        rows = rows.exclude(sole_playlist_id=exclude_playlist_id)
+    return rows
 
 
 def library_filter(user, *, exclude_playlist_id: int | None = None) -> Q:
     """A Q over Track; `exclude_playlist_id` leaves one playlist out (a rule's own target).
 
-    EXISTS per row, not IN (... UNION ALL ...): a filtered list probes only the rows that
-    matched, so /api/tracks/ with a search runs in 95 ms instead of 155 ms at 100,000 tracks.
-    """
-    entries = PlaylistEntry.objects.filter(playlist__owner=user, track=OuterRef("pk"))
-    if exclude_playlist_id is not None:
-        entries = entries.exclude(playlist_id=exclude_playlist_id)
-    condition = (
-        Q(Exists(SavedTrack.objects.filter(user=user, track=OuterRef("pk"))))
-        | Q(Exists(entries))
-        | Q(added_by=user)
-    )
-    try:
-        downloads = apps.get_model("downloads", "DownloadJob")
-    except LookupError:
-        return condition
-    done = downloads.objects.filter(owner=user, status="completed", track=OuterRef("pk"))
-    return condition | Q(Exists(done))
+    EXISTS per row, not IN (...): a filtered list probes only the rows that matched."""
+    rows = memberships(user, exclude_playlist_id=exclude_playlist_id)
+    return Q(Exists(rows.filter(track=OuterRef("pk"))))
 
 
 def library_tracks(user, *, exclude_playlist_id: int | None = None) -> QuerySet[Track]:
