@@ -12,13 +12,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from library.models import Track
-from library.services.scope import library_filter
-from rules.dsl import Group, Node, Rule
-from rules.dsl.operators import NEGATIVE_OF
+from rules.dsl import Rule
 
 from .conditions import Context, node_q
 from .ordering import order_by
-from .scope import Scope
+from .scope import MEMBER, Scope
 from .sources import joins
 
 
@@ -36,29 +34,14 @@ def compile_rule(
     scope = Scope(owner_id, exclude_playlist_id)
     condition = node_q(rule.root, Context(scope, now or timezone.now()))
     ordering = order_by(rule.sort, scope, seed)
-    tracks = Track.objects.annotate(**joins(scope)).filter(condition)
-    if not implies_library(rule.root):
-        # after the rule's own conditions: they usually cut more, and more cheaply
-        tracks = tracks.filter(library_filter(owner, exclude_playlist_id=exclude_playlist_id))
-    return tracks.order_by(*ordering)
-
-
-def implies_library(node: Node) -> bool:
-    """Whether only tracks of the owner's library can pass `node`, which makes the library
-    filter redundant (and the query cheaper): a like, an entry in one of the owner's
-    playlists (the target left out, as the library filter leaves it out), a `dateadded`."""
-    if isinstance(node, Group):
-        found = [implies_library(child) for child in node.children]
-        return any(found) if node.kind == "all" else bool(found) and all(found)
-    if node.op in NEGATIVE_OF or node.op == "isMissing":
-        return False
-    if node.field == "liked":
-        return node.op == "is" and node.value is True
-    return node.field in ("likedat", "dateadded", "playlist")
+    # the library is the track's joined LibraryTrack row, required: an INNER JOIN the
+    # database may also walk from (newest `dateadded` first, say)
+    tracks = Track.objects.annotate(**joins(scope)).filter(**{f"{MEMBER}__isnull": False})
+    return tracks.filter(condition).order_by(*ordering)
 
 
 def limited(tracks: QuerySet[Track], rule: Rule) -> QuerySet[Track]:
     return tracks[: rule.limit] if rule.limit is not None else tracks
 
 
-__all__ = ["Scope", "compile_rule", "implies_library", "limited"]
+__all__ = ["Scope", "compile_rule", "limited"]

@@ -15,4 +15,5 @@ class Scope:
 
 
 SAVED = "tf_saved"  # the alias of the owner's like of the track, joined
+MEMBER = "tf_member"  # the alias of the track's LibraryTrack row (the target left out), joined
 Holds = Callable[[F], Q]  # a test on one value, as a Q

@@ -41,12 +41,20 @@ from rules.models import EnrichmentValue
 
 from .dates import date_added
 from .expressions import CodePoints, SortText
-from .scope import SAVED, Holds, Scope
+from .scope import MEMBER, SAVED, Holds, Scope
 
 
 def joins(scope: Scope) -> dict[str, FilteredRelation]:
-    """The LEFT JOINs the expressions below may use; Django adds only those they use."""
-    return {SAVED: FilteredRelation("saves", condition=Q(saves__user_id=scope.owner_id))}
+    """The joins the expressions below may use; Django adds only those they use. MEMBER is
+    the track's library row (compile_rule requires it, which makes it an INNER JOIN): a
+    track that is in the library only through the rule's own target has none."""
+    member = Q(memberships__owner_id=scope.owner_id)
+    if scope.exclude_playlist_id is not None:
+        member &= ~Q(memberships__sole_playlist_id=scope.exclude_playlist_id)
+    return {
+        SAVED: FilteredRelation("saves", condition=Q(saves__user_id=scope.owner_id)),
+        MEMBER: FilteredRelation("memberships", condition=member),
+    }
 
 
 def enrichment_number(name: str) -> Subquery:
