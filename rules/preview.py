@@ -14,7 +14,8 @@ from rules.dsl import Rule, explain
 from .definitions import stored_rule
 from .facts import load_facts
 from .models import RuleSet
-from .query import compile_rule
+from .query import Scope, compile_rule
+from .query.ordering import walks_an_index
 from .selection import own_playlist_id
 
 
@@ -29,23 +30,36 @@ class Preview:
     exclude_playlist_id: int | None
     seed: int
     now: dt.datetime
+    walks: bool  # rules.query.walks_an_index
+
+    def id_queries(self, offset: int, end: int) -> tuple[QuerySet, QuerySet | None]:
+        """The queries of a page's ids: (ids, None) with the count alongside each id as a
+        window function (the rule evaluated once), or (ids, count) when the ids can be
+        read from an index in order, stopping at the page's end (`walks`); the count of a
+        limited rule then stops at its limit."""
+        if not self.walks:
+            counted = self.ordered.annotate(tf_total=Window(Count("pk")))
+            return counted.values_list("pk", "tf_total")[offset:end], None
+        ids = self.ordered.values_list("pk", flat=True)[offset:end]
+        return ids, self.ordered.order_by()[: self.rule.limit]
 
     def page(
         self, offset: int, size: int, shape: Callable[[QuerySet], QuerySet] | None = None
     ) -> tuple[int, list[Track]]:
         """(how many the rule selects, its tracks from `offset` on, shaped by `shape`).
 
-        The rule is evaluated once: the count rides along with the page's ids as a window
-        function, and the sort carries ids only; the page's tracks are fetched after.
-        """
+        The sort carries ids only (`id_queries`); the page's tracks are fetched after."""
         end = offset + size if self.rule.limit is None else min(offset + size, self.rule.limit)
-        counted = self.ordered.annotate(tf_total=Window(Count("pk")))
-        rows = list(counted.values_list("pk", "tf_total")[offset:end]) if offset < end else []
-        total = rows[0][1] if rows else self.ordered.count()
-        tracks = Track.objects.filter(pk__in=[pk for pk, _ in rows])
-        found = (shape or shaped)(tracks).in_bulk()
+        ids_query, counting = self.id_queries(offset, end)
+        rows = list(ids_query) if offset < end else []
+        if counting is not None:
+            ids, total = rows, counting.count()
+        else:
+            ids = [pk for pk, _ in rows]
+            total = rows[0][1] if rows else self.ordered.count()
+        found = (shape or shaped)(Track.objects.filter(pk__in=ids)).in_bulk()
         count = total if self.rule.limit is None else min(total, self.rule.limit)
-        return count, [found[pk] for pk, _ in rows]
+        return count, [found[pk] for pk in ids]
 
     def explain(self, page: list[Track]) -> dict[int, list[str]]:
         """Each page track's explanation: one line per group and condition."""
@@ -93,7 +107,8 @@ def preview_rule(
     tracks = compile_rule(
         rule, owner_id, exclude_playlist_id=exclude_playlist_id, now=now, seed=seed
     )
-    return Preview(tracks, rule, owner_id, exclude_playlist_id, seed, now)
+    walks = walks_an_index(rule.sort, Scope(owner_id, exclude_playlist_id))
+    return Preview(tracks, rule, owner_id, exclude_playlist_id, seed, now, walks)
 
 
 def note_count(ruleset: RuleSet, count: int) -> None:

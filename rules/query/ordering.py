@@ -46,6 +46,15 @@ def shuffle_key(seed: int):
     return (left * right) % Value(PRIME)
 
 
+def walks_an_index(sort, scope: Scope) -> bool:
+    """Whether the database can read a rule's tracks in its order from an index, and so
+    stop at a page's end: no sort (track ids), or `dateadded` first (LibraryTrack's
+    (owner, added_at) index; not when the rule's target is left out, which computes it)."""
+    if sort == "random":
+        return False
+    return not sort or (sort[0].field == "dateadded" and scope.exclude_playlist_id is None)
+
+
 def order_by(sort, scope: Scope, seed: int = 0) -> list[OrderBy | str]:
     if sort == "random":
         return [shuffle_key(seed).asc(), "id"]

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from library.models import Track
 from rules.dsl import evaluate, parse_rule, sort_and_limit
 from rules.facts import load_facts
+from rules.preview import preview_rule
 from rules.query import compile_rule, limited
 
 from . import builders as b
@@ -407,3 +408,44 @@ def test_every_sort_key_orders_as_the_evaluator_does(owner, stranger, descending
         if got != expected:
             wrong.append((key, got, expected))
     assert not wrong
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    specs=st.lists(track_specs(), max_size=7),
+    root=groups(),
+    sort=st.sampled_from(["", "dateadded", "-dateadded,title", "-title", "random"]) | sorts,
+    limit=maybe(st.integers(1, 4)),
+    leave_target_out=st.booleans(),
+    offset=st.integers(0, 3),
+    size=st.integers(1, 3),
+)
+def test_preview_pages_hold_what_the_evaluator_selects_however_they_are_read(
+    owner, stranger, specs, root, sort, limit, leave_target_out, offset, size
+):
+    """A page and its count, read from an index in order (no sort, `dateadded` first) or
+    with the count as a window function, are the evaluator's slice and length."""
+    with b.rolled_back():
+        target = build(owner, stranger, specs)
+        exclude = target if leave_target_out else None
+        playlists = sorted(owner.playlists.values_list("pk", flat=True))
+        definition = {**_resolve_ids(root, playlists), "sort": sort or None, "limit": limit}
+        rule = parse_rule({k: v for k, v in definition.items() if v is not None})
+        preview = preview_rule(owner, rule, exclude_playlist_id=exclude, seed=7)
+        count, page = preview.page(offset, size)
+
+        library = compile_rule(parse_rule({"all": []}), owner, exclude_playlist_id=exclude)
+        facts = load_facts(library, owner, exclude_playlist_id=exclude)
+        chosen = [f for f in facts if evaluate(rule, f, preview.now)]
+        if sort == "random":  # the order is the SQL's own; the selection is the evaluator's
+            ordered = list(preview.ordered.values_list("pk", flat=True))
+            assert sorted(ordered) == sorted(f["id"] for f in chosen)
+            expected = ordered[: rule.limit]
+        else:
+            expected = [f["id"] for f in sort_and_limit(rule, chosen)]
+        assert count == len(expected)
+        assert [t.pk for t in page] == expected[offset : offset + size], definition
