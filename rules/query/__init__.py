@@ -12,10 +12,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from library.models import Track
+from library.services.scope import library_filter
 from rules.dsl import Rule
 
 from .conditions import Context, node_q
-from .ordering import order_by
+from .ordering import dateadded_first, order_by
 from .scope import MEMBER, Scope
 from .sources import joins
 
@@ -34,10 +35,15 @@ def compile_rule(
     scope = Scope(owner_id, exclude_playlist_id)
     condition = node_q(rule.root, Context(scope, now or timezone.now()))
     ordering = order_by(rule.sort, scope, seed)
-    # the library is the track's joined LibraryTrack row, required: an INNER JOIN the
-    # database may also walk from (newest `dateadded` first, say)
-    tracks = Track.objects.annotate(**joins(scope)).filter(**{f"{MEMBER}__isnull": False})
-    return tracks.filter(condition).order_by(*ordering)
+    tracks = Track.objects.annotate(**joins(scope)).filter(condition)
+    if dateadded_first(rule.sort):
+        # the track's joined LibraryTrack row, required: an INNER JOIN the database can
+        # walk in `dateadded` order from its (owner, added_at) index
+        return tracks.filter(**{f"{MEMBER}__isnull": False}).order_by(*ordering)
+    # EXISTS per track, after the rule's own conditions: they usually cut more (as a
+    # join, the database would read the whole library first)
+    library = library_filter(owner_id, exclude_playlist_id=exclude_playlist_id)
+    return tracks.filter(library).order_by(*ordering)
 
 
 def limited(tracks: QuerySet[Track], rule: Rule) -> QuerySet[Track]:

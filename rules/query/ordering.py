@@ -46,13 +46,17 @@ def shuffle_key(seed: int):
     return (left * right) % Value(PRIME)
 
 
+def dateadded_first(sort) -> bool:
+    return sort != "random" and bool(sort) and sort[0].field == "dateadded"
+
+
 def walks_an_index(sort, scope: Scope) -> bool:
     """Whether the database can read a rule's tracks in its order from an index, and so
     stop at a page's end: no sort (track ids), or `dateadded` first (LibraryTrack's
     (owner, added_at) index; not when the rule's target is left out, which computes it)."""
     if sort == "random":
         return False
-    return not sort or (sort[0].field == "dateadded" and scope.exclude_playlist_id is None)
+    return not sort or (dateadded_first(sort) and scope.exclude_playlist_id is None)
 
 
 def order_by(sort, scope: Scope, seed: int = 0) -> list[OrderBy | str]:
