@@ -46,8 +46,8 @@ from .scope import MEMBER, SAVED, Holds, Scope
 
 def joins(scope: Scope) -> dict[str, FilteredRelation]:
     """The joins the expressions below may use; Django adds only those they use. MEMBER is
-    the track's library row (compile_rule requires it, which makes it an INNER JOIN): a
-    track that is in the library only through the rule's own target has none."""
+    the track's library row, none for a track in the library only through the rule's own
+    target (compile_rule requires it when it sorts by `dateadded` first)."""
     member = Q(memberships__owner_id=scope.owner_id)
     if scope.exclude_playlist_id is not None:
         member &= ~Q(memberships__sole_playlist_id=scope.exclude_playlist_id)
