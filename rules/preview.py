@@ -30,7 +30,10 @@ class Preview:
     exclude_playlist_id: int | None
     seed: int
     now: dt.datetime
-    walks: bool  # rules.query.walks_an_index
+
+    @property
+    def walks(self) -> bool:
+        return walks_an_index(self.rule.sort, Scope(self.owner_id, self.exclude_playlist_id))
 
     def id_queries(self, offset: int, end: int) -> tuple[QuerySet, QuerySet | None]:
         """The queries of a page's ids: (ids, None) with the count alongside each id as a
@@ -107,8 +110,7 @@ def preview_rule(
     tracks = compile_rule(
         rule, owner_id, exclude_playlist_id=exclude_playlist_id, now=now, seed=seed
     )
-    walks = walks_an_index(rule.sort, Scope(owner_id, exclude_playlist_id))
-    return Preview(tracks, rule, owner_id, exclude_playlist_id, seed, now, walks)
+    return Preview(tracks, rule, owner_id, exclude_playlist_id, seed, now)
 
 
 def note_count(ruleset: RuleSet, count: int) -> None:
