@@ -157,8 +157,13 @@ SQLITE_TRIGGERS = [
 ]
 
 
+def trigger_name(table: str) -> str:
+    """library_track_of_savedtrack, ...: a PostgreSQL function and trigger per table."""
+    return f"library_track_of_{table.split('_', 1)[1]}"
+
+
 def sqlite_name(table: str, event: str) -> str:
-    return f"library_track_of_{table.split('_', 1)[1]}_{event.lower()}"
+    return f"{trigger_name(table)}_{event.lower()}"
 
 
 def sqlite_statements() -> list[str]:
@@ -185,7 +190,7 @@ def postgresql_statements() -> list[str]:
         by_table.setdefault(table, []).append((event, when, body))
     statements = []
     for table, events in by_table.items():
-        function = f"library_track_of_{table.split('_', 1)[1]}"
+        function = trigger_name(table)
         branches = []
         for event, when, body in events:
             test = f"TG_OP = '{event}'"
@@ -208,7 +213,7 @@ def postgresql_drop() -> list[str]:
     tables = dict.fromkeys(table for table, _, _, _ in SQLITE_TRIGGERS)
     statements = []
     for table in tables:
-        function = f"library_track_of_{table.split('_', 1)[1]}"
+        function = trigger_name(table)
         statements.append(f"DROP TRIGGER IF EXISTS {function} ON {table}")
         statements.append(f"DROP FUNCTION IF EXISTS {function}()")
     return statements

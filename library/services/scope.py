@@ -9,13 +9,18 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from library.models import LibraryTrack, Track
 
 
-def memberships(user, *, exclude_playlist_id: int | None = None) -> QuerySet[LibraryTrack]:
-    """`user`'s LibraryTrack rows; `exclude_playlist_id` leaves out the tracks that are in
-    the library only through that playlist (a rule's own target)."""
-    rows = LibraryTrack.objects.filter(owner=user)
+def membership_q(user, *, exclude_playlist_id: int | None = None, prefix: str = "") -> Q:
+    """`user`'s LibraryTrack rows (fields under `prefix`, a relation path and '__');
+    `exclude_playlist_id` leaves out the tracks that are in the library only through that
+    playlist (a rule's own target)."""
+    mine = Q(**{f"{prefix}owner": user})
     if exclude_playlist_id is not None:
-        rows = rows.exclude(sole_playlist_id=exclude_playlist_id)
-    return rows
+        mine &= ~Q(**{f"{prefix}sole_playlist_id": exclude_playlist_id})
+    return mine
+
+
+def memberships(user, *, exclude_playlist_id: int | None = None) -> QuerySet[LibraryTrack]:
+    return LibraryTrack.objects.filter(membership_q(user, exclude_playlist_id=exclude_playlist_id))
 
 
 def library_filter(user, *, exclude_playlist_id: int | None = None) -> Q:

@@ -37,6 +37,7 @@ from library.models import (
     TrackArtist,
     TrackTag,
 )
+from library.services.scope import membership_q
 from rules.models import EnrichmentValue
 
 from .dates import date_added
@@ -48,9 +49,9 @@ def joins(scope: Scope) -> dict[str, FilteredRelation]:
     """The joins the expressions below may use; Django adds only those they use. MEMBER is
     the track's library row, none for a track in the library only through the rule's own
     target (compile_rule requires it when it sorts by `dateadded` first)."""
-    member = Q(memberships__owner_id=scope.owner_id)
-    if scope.exclude_playlist_id is not None:
-        member &= ~Q(memberships__sole_playlist_id=scope.exclude_playlist_id)
+    member = membership_q(
+        scope.owner_id, exclude_playlist_id=scope.exclude_playlist_id, prefix="memberships__"
+    )
     return {
         SAVED: FilteredRelation("saves", condition=Q(saves__user_id=scope.owner_id)),
         MEMBER: FilteredRelation("memberships", condition=member),
