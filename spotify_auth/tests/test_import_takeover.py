@@ -36,30 +36,17 @@ def test_an_import_takes_over_a_track_a_member_claimed_by_id(
     assert SavedTrack.objects.filter(user=account.user, track=track).exists()
 
 
-def test_a_forced_import_takes_over_a_track_staff_just_made_by_id(
-    account, sandbox, import_now, staff, api
+@pytest.mark.parametrize("force", [True, False])  # not forced: the row is fresh, but by hand
+def test_an_import_takes_over_a_track_staff_just_made_by_id(
+    account, sandbox, import_now, staff, api, force
 ):
     liked = sandbox.state.liked_ids(USER)[7]
     api.force_authenticate(staff)
     made = api.post("/api/tracks/", {"title": "By hand", "spotify_id": liked}, format="json")
     assert made.status_code == 201, made.content
 
-    import_now(account.user, ["liked"], force=True)
+    import_now(account.user, ["liked"], force=force)
 
     track = Track.objects.get(pk=made.json()["id"])
     assert (track.title, track.added_by) == (sandbox.state.catalog.tracks[liked]["name"], None)
     assert api.get(f"/api/tracks/{track.pk}/").status_code == 404  # staff's library: not any more
-
-
-def test_an_ordinary_import_takes_over_a_track_staff_made_by_id_a_minute_ago(
-    account, sandbox, import_now, staff, api
-):
-    liked = sandbox.state.liked_ids(USER)[9]
-    api.force_authenticate(staff)
-    made = api.post("/api/tracks/", {"title": "By hand", "spotify_id": liked}, format="json")
-    assert made.status_code == 201, made.content
-
-    import_now(account.user, ["liked"])  # not forced: the row is fresh, but made by hand
-
-    track = Track.objects.get(pk=made.json()["id"])
-    assert (track.title, track.added_by) == (sandbox.state.catalog.tracks[liked]["name"], None)
