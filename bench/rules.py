@@ -237,12 +237,15 @@ def preview_parts(owner, rule, rounds: int) -> tuple[float, float, float]:
     from rules.preview import preview_rule, shaped
 
     def compile_():
-        ids, counting = preview_rule(owner, rule, seed=1).id_queries(0, 50)
-        return [q.query.sql_with_params() for q in (ids, counting) if q is not None]
+        preview = preview_rule(owner, rule, seed=1)
+        walk = preview.walk()
+        queries = [walk] if walk is not None else preview.id_queries(0, 50)
+        return [q.query.sql_with_params() for q in queries if q is not None]
 
     with CaptureQueriesContext(connection) as run:
         count, page = preview_rule(owner, rule, seed=1).page(0, 50)
-    statements = [q["sql"] for q in run.captured_queries[:-2]]  # the last two: the fetch
+    # the last two: the fetch; savepoints (a walk's budget) are not the rule's work
+    statements = [q["sql"] for q in run.captured_queries[:-2] if q["sql"].startswith("SELECT")]
 
     def query():
         with connection.cursor() as cursor:

@@ -28,12 +28,17 @@ def compile_rule(
     exclude_playlist_id: int | None = None,
     now: dt.datetime | None = None,
     seed: int = 0,
+    walking: bool = False,
 ) -> QuerySet[Track]:
     """The tracks of `owner`'s library the rule selects, in the rule's order, not yet limited
-    (add annotations and prefetches first, then slice with `limited`)."""
+    (add annotations and prefetches first, then slice with `limited`).
+
+    `walking` asks every set per track (see `Context`), for a read that walks an index in
+    the rule's order and stops early (`ordering.year_walk`); to read every track, sets
+    found once are faster."""
     owner_id = getattr(owner, "pk", owner)
     scope = Scope(owner_id, exclude_playlist_id)
-    condition = node_q(rule.root, Context(scope, now or timezone.now()))
+    condition = node_q(rule.root, Context(scope, now or timezone.now(), walking=walking))
     ordering = order_by(rule.sort, scope, seed)
     tracks = Track.objects.annotate(**joins(scope)).filter(condition)
     if dateadded_first(rule.sort):

@@ -53,6 +53,14 @@ class Context:
     scope: Scope
     now: dt.datetime
     narrowed: bool = False  # a cheaper, selective sibling runs first: few tracks get here
+    # The database reads tracks in the rule's order from an index and stops at the limit:
+    # every set is then asked per track, or SQLite would start from a set instead.
+    walking: bool = False
+
+    def per_track(self, costly: bool = False) -> bool:
+        """Whether a set is asked per track: when walking, or for a costly set (stored
+        enrichment values) once a sibling has narrowed the tracks."""
+        return self.walking or (costly and self.narrowed)
 
 
 def _as_number(x: Any) -> Any:
@@ -92,22 +100,24 @@ def _any(parts: Iterable[Q]) -> Q:
     return functools.reduce(operator.or_, parts)
 
 
-def _in_playlist(scope: Scope, ref: PlaylistRef) -> Q:
+def _in_playlist(scope: Scope, ref: PlaylistRef, per_track: bool) -> Q:
     if ref.id is not None:
-        return in_playlists(scope, Q(playlist_id=ref.id))
-    return in_playlists(scope, Q(Exact(Fold(F("playlist__name")), fold(ref.name or ""))))
+        picked = Q(playlist_id=ref.id)
+    else:
+        picked = Q(Exact(Fold(F("playlist__name")), fold(ref.name or "")))
+    return in_playlists(scope, picked, per_track)
 
 
 def positive(op: str, field: Field, x: Any, ctx: Context) -> Q:
     """The positive condition `op` (or `isPresent`) on `field`; never NULL."""
     scope, now, testing = ctx.scope, ctx.now, op != "isPresent"
     if field.type is FieldType.PLAYLIST:
-        return _in_playlist(scope, x)
+        return _in_playlist(scope, x, ctx.per_track())
     if field.type is FieldType.DYNAMIC:
-        return with_enrichment(field.name, _json_test(op, x, now), ctx.narrowed)
+        return with_enrichment(field.name, _json_test(op, x, now), ctx.per_track(costly=True))
     if field.name == "genre":
         check = value_test(op, STORED, x, "text", now) if testing else Q()
-        return with_genre(check, ctx.narrowed)
+        return with_genre(check, ctx.per_track(costly=True))
     family = FAMILY[field.type]
 
     def holds(value) -> Q:
@@ -115,11 +125,14 @@ def positive(op: str, field: Field, x: Any, ctx: Context) -> Q:
         return found & value_test(op, value, x, family, now) if testing else found
 
     if field.name in RELATED:
-        return RELATED[field.name].having(scope, holds)
+        related = RELATED[field.name]
+        if ctx.walking:
+            return related.having_per_track(scope, holds)
+        return related.having(scope, holds)
     if field.name in ALBUM_COLUMNS:
-        return on_album(ALBUM_COLUMNS[field.name], holds)
+        return on_album(ALBUM_COLUMNS[field.name], holds, ctx.per_track())
     if field.name == "dateadded":  # its comparisons imply presence
-        earliest = Earliest(scope)
+        earliest = Earliest(scope, ctx.per_track())
         return value_test(op, earliest, x, family, now) if testing else earliest.present()
     return holds(COLUMNS[field.name](scope))
 

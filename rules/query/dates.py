@@ -8,7 +8,7 @@ track's joined row (for sorting and facts; the index on (owner, added_at) can be
 order), `Earliest` the set of tracks whose value passes a test (for conditions).
 """
 
-from django.db.models import Case, DateTimeField, F, Q, QuerySet, When
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, QuerySet, When
 
 from library.services.scope import memberships
 
@@ -37,18 +37,25 @@ def date_added(scope: Scope):
 
 class Earliest:
     """`dateadded` for conditions: the owner's library rows whose value passes a test, as
-    one set of tracks found once per query. Every comparison implies the value is present."""
+    one set of tracks found once per query, or `per_track` as EXISTS for each track. Every
+    comparison implies the value is present."""
 
-    def __init__(self, scope: Scope):
+    def __init__(self, scope: Scope, per_track: bool = False):
         self.scope = scope
+        self.per_track = per_track
+
+    def _tracks(self, rows: QuerySet) -> Q:
+        if self.per_track:
+            return Q(Exists(rows.filter(track=OuterRef("pk"))))
+        return Q(pk__in=rows.values("track_id"))
 
     def _rows(self) -> QuerySet:
         rows = memberships(self.scope.owner_id, exclude_playlist_id=self.scope.exclude_playlist_id)
         return rows.annotate(tf_value=added_value(self.scope)).order_by()
 
     def present(self) -> Q:
-        return Q(pk__in=self._rows().filter(tf_value__isnull=False).values("track_id"))
+        return self._tracks(self._rows().filter(tf_value__isnull=False))
 
     def compare(self, symbol: str, x) -> Q:
         lookup = {"<": "lt", "<=": "lte", ">=": "gte", ">": "gt", "=": "exact"}[symbol]
-        return Q(pk__in=self._rows().filter(**{f"tf_value__{lookup}": x}).values("track_id"))
+        return self._tracks(self._rows().filter(**{f"tf_value__{lookup}": x}))

@@ -10,8 +10,9 @@ import hashlib
 
 from django.db.models import F, OrderBy, Value
 
-from rules.dsl import SortKey
+from rules.dsl import Condition, Rule, SortKey
 from rules.dsl.fields import FieldType, lookup_field
+from rules.dsl.operators import NEGATIVE_OF
 
 from .expressions import SortText
 from .scope import Scope
@@ -57,6 +58,24 @@ def walks_an_index(sort, scope: Scope) -> bool:
     if sort == "random":
         return False
     return not sort or (dateadded_first(sort) and scope.exclude_playlist_id is None)
+
+
+def year_walk(rule: Rule) -> bool:
+    """Whether a preview may read the rule's tracks from the albums' year index in its
+    order, asking each track the rest of the rule, and stop at its limit: `year` sorts
+    first, the rule has a limit, and its top `all` requires a year (a positive condition
+    on it), so no track without one is left out by reading that index."""
+    if rule.sort == "random" or not rule.sort or rule.sort[0].field != "year":
+        return False
+    if rule.limit is None or rule.root.kind != "all":
+        return False
+    return any(
+        isinstance(child, Condition)
+        and child.field == "year"
+        and child.op not in NEGATIVE_OF
+        and child.op != "isMissing"
+        for child in rule.root.children
+    )
 
 
 def order_by(sort, scope: Scope, seed: int = 0) -> list[OrderBy | str]:

@@ -6,7 +6,8 @@ enrichment number (an index look-up). For conditions, whatever lives in another 
 set of tracks: `IN (subquery)` over artists, albums, tags, playlist entries or stored
 enrichment values (rules.EnrichmentValue), found once per query rather than once per track
 (enrichment sets may be asked per track when the planner expects few tracks to get that
-far). `dateadded` is in `dates`.
+far, and every set is asked per track while a preview walks an index in the rule's order:
+see `conditions.Context`). `dateadded` is in `dates`.
 """
 
 from collections.abc import Callable
@@ -110,9 +111,12 @@ COLUMNS: dict[str, Callable[[Scope], object]] = {
 ALBUM_COLUMNS = {"album": "name", "year": "release_year", "releasedate": "release_date"}
 
 
-def on_album(column: str, holds: Holds) -> Q:
+def on_album(column: str, holds: Holds, per_track: bool = False) -> Q:
     """Tracks whose album's `column` value `holds`; a track without an album has none.
-    (Django's NOT over a nullable IN keeps album-less tracks for negations.)"""
+    (Django's NOT over a nullable IN keeps album-less tracks for negations.) Per track, the
+    test is on the joined album row: a year test then narrows the walk of the year index."""
+    if per_track:
+        return holds(F(f"album__{column}"))
     return Q(album__in=Album.objects.filter(holds(F(column))))
 
 
@@ -126,6 +130,11 @@ class Related:
     having: Callable[[Scope, Holds], Q]
     rows: Callable[[Scope], QuerySet]
     value: str
+
+    def having_per_track(self, scope: Scope, holds: Holds) -> Q:
+        """The same test as EXISTS over the track's own rows, their value joined (an IN
+        set nested in it would be found again for every track)."""
+        return Q(Exists(self.rows(scope).filter(holds(F(self.value)))))
 
 
 def _artists(holds: Holds) -> QuerySet:
@@ -181,11 +190,13 @@ def with_enrichment(name: str, test: Q, per_track: bool = False) -> Q:
     return tracks_among(rows.filter(test), per_track)
 
 
-def in_playlists(scope: Scope, playlists: Q) -> Q:
+def in_playlists(scope: Scope, playlists: Q, per_track: bool = False) -> Q:
     """Tracks in those of the owner's playlists that `playlists` picks (target left out)."""
     entries = PlaylistEntry.objects.filter(playlist__owner_id=scope.owner_id).filter(playlists)
     if scope.exclude_playlist_id is not None:
         entries = entries.exclude(playlist_id=scope.exclude_playlist_id)
+    if per_track:
+        return Q(Exists(entries.filter(track=OuterRef("pk"))))
     return Q(pk__in=entries.values("track_id"))
 
 

@@ -7,16 +7,19 @@ same rows. The rule's own target playlist is in every library and must never cou
 """
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from library.models import Track
+from rules import preview as preview_module
 from rules.dsl import evaluate, parse_rule, sort_and_limit
 from rules.facts import load_facts
 from rules.preview import preview_rule
 from rules.query import compile_rule, limited
+from rules.query.ordering import year_walk
 
 from . import builders as b
 
@@ -47,6 +50,15 @@ PATTERNS = [
 ]  # ASCII: the engines agree there
 
 maybe = st.none().__or__
+
+
+def examples(n: int):
+    """Hypothesis settings for tests that write a library per example."""
+    return settings(
+        max_examples=n,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
 
 
 @st.composite
@@ -223,24 +235,24 @@ def _resolve_ids(node, playlist_ids):
     return node
 
 
-@settings(
-    max_examples=80,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@examples(80)
 @given(
     specs=st.lists(track_specs(), max_size=7),
     root=groups(),
     sort=sorts,
     limit=maybe(st.integers(1, 4)),
+    walking=st.booleans(),
 )
-def test_sql_selects_and_orders_what_the_evaluator_does(owner, stranger, specs, root, sort, limit):
+def test_sql_selects_and_orders_what_the_evaluator_does(
+    owner, stranger, specs, root, sort, limit, walking
+):
+    """Either way of running the rule's sets: found once, or asked per track (`walking`)."""
     with b.rolled_back():
         target = build(owner, stranger, specs)
         playlists = sorted(owner.playlists.values_list("pk", flat=True))
         definition = {**_resolve_ids(root, playlists), "sort": sort, "limit": limit}
         rule = parse_rule(definition)
-        tracks = compile_rule(rule, owner, exclude_playlist_id=target, now=NOW)
+        tracks = compile_rule(rule, owner, exclude_playlist_id=target, now=NOW, walking=walking)
         got = list(limited(tracks, rule).values_list("pk", flat=True))
 
         library = compile_rule(parse_rule({"all": []}), owner, exclude_playlist_id=target)
@@ -370,7 +382,8 @@ EXTRA = [
 ]
 
 
-def test_every_single_condition_selects_what_the_evaluator_does(owner, stranger):
+@pytest.mark.parametrize("walking", [False, True], ids=["sets", "per-track"])
+def test_every_single_condition_selects_what_the_evaluator_does(owner, stranger, walking):
     target = build(owner, stranger, FIXED)
     library = compile_rule(parse_rule({"all": []}), owner, exclude_playlist_id=target)
     facts = load_facts(library, owner, exclude_playlist_id=target)
@@ -382,11 +395,8 @@ def test_every_single_condition_selects_what_the_evaluator_does(owner, stranger)
             rule = parse_rule(condition if set(condition) == {"all"} else {"all": [condition]})
         except ValueError:
             continue  # the value does not fit the field (e.g. text for a number)
-        got = list(
-            compile_rule(rule, owner, exclude_playlist_id=target, now=NOW).values_list(
-                "pk", flat=True
-            )
-        )
+        tracks = compile_rule(rule, owner, exclude_playlist_id=target, now=NOW, walking=walking)
+        got = list(tracks.values_list("pk", flat=True))
         expected = [f["id"] for f in facts if evaluate(rule, f, NOW)]
         if got != expected:
             wrong.append((condition, got, expected))
@@ -410,11 +420,7 @@ def test_every_sort_key_orders_as_the_evaluator_does(owner, stranger, descending
     assert not wrong
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@examples(60)
 @given(
     specs=st.lists(track_specs(), max_size=7),
     root=groups(),
@@ -447,5 +453,51 @@ def test_preview_pages_hold_what_the_evaluator_selects_however_they_are_read(
             expected = ordered[: rule.limit]
         else:
             expected = [f["id"] for f in sort_and_limit(rule, chosen)]
+        assert count == len(expected)
+        assert [t.pk for t in page] == expected[offset : offset + size], definition
+
+
+YEAR_TESTS = [
+    {"inTheRange": {"year": [1999, 2001]}},
+    {"gte": {"year": 2000}},
+    {"is": {"year": 1999}},
+    {"isPresent": {"year": True}},
+]
+
+
+@examples(60)
+@given(
+    specs=st.lists(track_specs(), max_size=7),
+    year=st.sampled_from(YEAR_TESTS),
+    rest=st.lists(conditions() | groups(1), max_size=2),
+    sort=st.tuples(st.sampled_from(["year", "-year"]), sorts).map(
+        lambda s: ",".join([s[0], *(k for k in s[1].split(",") if k and k.lstrip("-") != "year")])
+    ),
+    limit=st.integers(1, 4),
+    leave_target_out=st.booleans(),
+    offset=st.integers(0, 3),
+    size=st.integers(1, 3),
+    steps=st.sampled_from([preview_module.WALK_STEPS, 1]),
+)
+def test_a_walk_of_the_year_index_pages_what_the_evaluator_selects(
+    owner, stranger, specs, year, rest, sort, limit, leave_target_out, offset, size, steps
+):
+    """A limited rule that requires a year and sorts by it first reads its tracks from the
+    year index, each asked the rest of the rule (or, over its budget, the other way): the
+    page and the count are the evaluator's."""
+    with b.rolled_back(), mock.patch.object(preview_module, "WALK_STEPS", steps):
+        target = build(owner, stranger, specs)
+        exclude = target if leave_target_out else None
+        playlists = sorted(owner.playlists.values_list("pk", flat=True))
+        definition = {"all": [year, *_resolve_ids(rest, playlists)], "sort": sort, "limit": limit}
+        rule = parse_rule(definition)
+        preview = preview_rule(owner, rule, exclude_playlist_id=exclude, seed=7)
+        assert year_walk(rule)
+        count, page = preview.page(offset, size)
+
+        library = compile_rule(parse_rule({"all": []}), owner, exclude_playlist_id=exclude)
+        facts = load_facts(library, owner, exclude_playlist_id=exclude)
+        chosen = [f for f in facts if evaluate(rule, f, preview.now)]
+        expected = [f["id"] for f in sort_and_limit(rule, chosen)]
         assert count == len(expected)
         assert [t.pk for t in page] == expected[offset : offset + size], definition
