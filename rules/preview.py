@@ -7,7 +7,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, Prefetch, QuerySet, Window
+from django.db.models import Count, QuerySet, Window
 from django.utils import timezone
 
 from library.models import Track, TrackArtist
@@ -84,14 +84,16 @@ class Preview:
     def page(
         self, offset: int, size: int, shape: Callable[[QuerySet], QuerySet] | None = None
     ) -> tuple[int, list[Track]]:
-        """(how many the rule selects, its tracks from `offset` on, shaped by `shape`).
+        """(how many the rule selects, its tracks from `offset` on, shaped by `shape`, or
+        as `shown`).
 
         The sort carries ids only (`walk`, else `id_queries`); the page's tracks are
         fetched after. A year walk that would read too much of the library (the rest of
         the rule keeps few tracks) is abandoned for `id_queries`."""
         end = offset + size if self.rule.limit is None else min(offset + size, self.rule.limit)
         total, ids = self._walked(offset, end) or self._read(offset, end)
-        found = (shape or shaped)(Track.objects.filter(pk__in=ids)).in_bulk()
+        tracks = Track.objects.filter(pk__in=ids)
+        found = shown(tracks) if shape is None else shape(tracks).in_bulk()
         count = total if self.rule.limit is None else min(total, self.rule.limit)
         return count, [found[pk] for pk in ids]
 
@@ -125,21 +127,19 @@ class Preview:
         return {f["id"]: explain(self.rule, f, self.now) for f in facts}
 
 
-def shaped(tracks: QuerySet[Track]) -> QuerySet[Track]:
-    """What a preview row (or a diff entry) shows: title, album, Spotify id and
-    `artist_links`, the artists in credit order; two queries a page. A plain list rather
-    than a related manager per track, and no columns the page doesn't show, halve the time
-    of building the page."""
-    artists = (
-        TrackArtist.objects.select_related("artist")
-        .only("track_id", "position", "artist__name")
-        .order_by("position", "pk")
-    )
-    return (
-        tracks.select_related("album")
-        .only("title", "spotify_id", "album__name")
-        .prefetch_related(Prefetch("track_artists", queryset=artists, to_attr="artist_links"))
-    )
+def shown(tracks: QuerySet[Track]) -> dict[int, Track]:
+    """What a preview row (or a diff entry) shows, by id: title, album, Spotify id and
+    `artist_names` in credit order; two queries. Names as plain strings rather than
+    TrackArtist and Artist objects, and no columns the page doesn't show: half the time of
+    building a page."""
+    found = tracks.select_related("album").only("title", "spotify_id", "album__name").in_bulk()
+    names: dict[int, list[str]] = {pk: [] for pk in found}
+    credits = TrackArtist.objects.filter(track_id__in=list(found)).order_by("position", "pk")
+    for track_id, name in credits.values_list("track_id", "artist__name"):
+        names[track_id].append(name)
+    for pk, track in found.items():
+        track.artist_names = names[pk]
+    return found
 
 
 def preview(ruleset: RuleSet, seed: int | None = None) -> Preview:

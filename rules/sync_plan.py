@@ -8,7 +8,7 @@ from spotify_auth.client import for_user
 
 from . import diff, target
 from .models import RuleSet
-from .preview import shaped
+from .preview import shown
 from .selection import Wanted, unknown_to_spotify, wanted
 
 
@@ -93,10 +93,10 @@ def _tracks(uris: list[str]) -> dict[str, dict]:
     ids = sorted({uri.rsplit(":", 1)[-1] for uri in uris if uri.startswith("spotify:track:")})
     found: dict[str, dict] = {}
     for batch in batches(ids, param_limit() - 10):
-        for track in shaped(Track.objects.filter(spotify_id__in=batch)):
+        for track in shown(Track.objects.filter(spotify_id__in=batch)).values():
             found[f"spotify:track:{track.spotify_id}"] = {
                 "id": track.pk,
                 "title": track.title,
-                "artists": [link.artist.name for link in track.artist_links],
+                "artists": track.artist_names,
             }
     return found

@@ -23,7 +23,7 @@ class Command(TrackFlowCommand):
         self.stdout.write(f"“{ruleset.name}” selects {count} track(s)")
         why = preview.explain(tracks) if options["explain"] else {}
         for number, track in enumerate(tracks, 1):
-            artists = ", ".join(link.artist.name for link in track.artist_links)
+            artists = ", ".join(track.artist_names)
             self.stdout.write(f"{number:>4}. {track.title} — {artists or 'unknown artist'}")
             for line in why.get(track.pk, []):
                 self.stdout.write(f"        {line}")
