@@ -8,11 +8,11 @@ track's joined row (for sorting and facts; the index on (owner, added_at) can be
 order), `Earliest` the set of tracks whose value passes a test (for conditions).
 """
 
-from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import Case, DateTimeField, F, Q, QuerySet, When
 
 from library.services.scope import memberships
 
-from .scope import MEMBER, Scope
+from .scope import MEMBER, Scope, tracks_among
 
 
 def added_value(scope: Scope, prefix: str = ""):
@@ -44,18 +44,13 @@ class Earliest:
         self.scope = scope
         self.per_track = per_track
 
-    def _tracks(self, rows: QuerySet) -> Q:
-        if self.per_track:
-            return Q(Exists(rows.filter(track=OuterRef("pk"))))
-        return Q(pk__in=rows.values("track_id"))
-
     def _rows(self) -> QuerySet:
         rows = memberships(self.scope.owner_id, exclude_playlist_id=self.scope.exclude_playlist_id)
         return rows.annotate(tf_value=added_value(self.scope)).order_by()
 
     def present(self) -> Q:
-        return self._tracks(self._rows().filter(tf_value__isnull=False))
+        return tracks_among(self._rows().filter(tf_value__isnull=False), self.per_track)
 
     def compare(self, symbol: str, x) -> Q:
         lookup = {"<": "lt", "<=": "lte", ">=": "gte", ">": "gt", "=": "exact"}[symbol]
-        return self._tracks(self._rows().filter(**{f"tf_value__{lookup}": x}))
+        return tracks_among(self._rows().filter(**{f"tf_value__{lookup}": x}), self.per_track)

@@ -43,7 +43,7 @@ from rules.models import EnrichmentValue
 
 from .dates import date_added
 from .expressions import CodePoints, SortText
-from .scope import MEMBER, SAVED, Holds, Scope
+from .scope import MEMBER, SAVED, Holds, Scope, tracks_among
 
 
 def joins(scope: Scope) -> dict[str, FilteredRelation]:
@@ -168,14 +168,6 @@ RELATED: dict[str, Related] = {
 }
 
 
-def tracks_among(rows: QuerySet, per_track: bool) -> Q:
-    """Tracks with one of these enrichment rows: as a set found once (one pass over the
-    rows), or, when few tracks will ask (`per_track`), as EXISTS for each of them."""
-    if per_track:
-        return Q(Exists(rows.filter(track=OuterRef("pk"))))
-    return Q(pk__in=rows.values("track_id"))
-
-
 def with_genre(test: Q, per_track: bool = False) -> Q:
     """Tracks with a genre (a string in any provider's `genres` list) passing `test`, a
     Q over its stored row."""
@@ -195,9 +187,7 @@ def in_playlists(scope: Scope, playlists: Q, per_track: bool = False) -> Q:
     entries = PlaylistEntry.objects.filter(playlist__owner_id=scope.owner_id).filter(playlists)
     if scope.exclude_playlist_id is not None:
         entries = entries.exclude(playlist_id=scope.exclude_playlist_id)
-    if per_track:
-        return Q(Exists(entries.filter(track=OuterRef("pk"))))
-    return Q(pk__in=entries.values("track_id"))
+    return tracks_among(entries, per_track)
 
 
 def first_name(field: str, scope: Scope) -> Subquery:
