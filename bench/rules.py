@@ -5,10 +5,10 @@ each from 8,000, 10,000 albums over six decades, audio and MusicBrainz enrichmen
 40 playlists of 750, tags), then prints:
 
 - for five rules of growing complexity: the median time to count the selection and fetch
-  its first page of 50 through the preview path (SQL), the time of the Python evaluator
-  (evaluate + sort_and_limit) over the same rows already loaded, and their ratio; then
-  that time split into compiling the rule, running its SQL and fetching the page, beside
-  the time 20x would allow;
+  its first page of 50 through the preview path (SQL), the median time of the Python
+  evaluator (evaluate + sort_and_limit) over the same rows already loaded, both measured in
+  turns (`in_turns`), and their ratio; then that time split into compiling the rule,
+  running its SQL and fetching the page, beside the time 20x would allow;
 - a 10,000-track rule playlist synced to the Spotify sandbox, then 500 changes (removes,
   adds, moves): the diff's planning time, the write calls the sync made against the bound
   for that diff, and what a plain replace would cost (and lose: every added_at).
@@ -190,6 +190,25 @@ def timed(action, rounds: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+def in_turns(sql, python, rounds: int, sql_per_round: int = 3) -> tuple[tuple, tuple]:
+    """The median time (and last result) of each, measured in turns: each round runs the
+    SQL a few times, then the evaluator once. A slow spell of a shared machine then falls
+    on both, rather than on whichever ran during it."""
+    sql_times, python_times, sql_result, python_result = [], [], None, None
+    for _ in range(rounds):
+        for _ in range(sql_per_round):
+            start = time.perf_counter()
+            sql_result = sql()
+            sql_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        python_result = python()
+        python_times.append(time.perf_counter() - start)
+    return (
+        (statistics.median(sql_times), sql_result),
+        (statistics.median(python_times), python_result),
+    )
+
+
 def bench_previews(owner, rounds: int) -> None:
     from rules.dsl import evaluate, parse_rule, sort_and_limit
     from rules.facts import load_facts
@@ -205,12 +224,10 @@ def bench_previews(owner, rounds: int) -> None:
     parts = []
     for name, definition in RULES.items():
         rule = parse_rule(definition)
-        sql_time, (count, page) = timed(
-            lambda r=rule: preview_rule(owner, r, seed=1).page(0, 50), rounds
-        )
-        python_time, chosen = timed(
+        (sql_time, (count, page)), (python_time, chosen) = in_turns(
+            lambda r=rule: preview_rule(owner, r, seed=1).page(0, 50),
             lambda r=rule: sort_and_limit(r, [f for f in facts if evaluate(r, f, now)]),
-            max(1, rounds // 2),
+            rounds,
         )
         assert [t.pk for t in page] == [f["id"] for f in chosen[:50]], name
         ms = f"{sql_time * 1000:>8.0f} {python_time * 1000:>10.0f}"
