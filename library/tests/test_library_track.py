@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Max
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -97,6 +98,12 @@ steps = st.one_of(
 )
 
 
+def _next_position(playlist: Playlist) -> int:
+    """Past every entry's position: a count would reuse one once an entry is gone."""
+    last = PlaylistEntry.objects.filter(playlist=playlist).aggregate(last=Max("position"))
+    return (last["last"] or 0) + 1
+
+
 def apply(step: tuple, users: list, tracks: list, playlists: list) -> None:
     kind, *args = step
     live_tracks = Track.objects.filter(pk__in=[t.pk for t in tracks])
@@ -112,7 +119,7 @@ def apply(step: tuple, users: list, tracks: list, playlists: list) -> None:
     elif kind == "entry":
         playlist, track = playlists[args[0]], tracks[args[1]]
         if Playlist.objects.filter(pk=playlist.pk).exists() and live_tracks.filter(pk=track.pk):
-            position = PlaylistEntry.objects.filter(playlist=playlist).count() + 100
+            position = _next_position(playlist)
             PlaylistEntry.objects.bulk_create(
                 [PlaylistEntry(playlist=playlist, track=track, position=position, added_at=args[2])]
             )
@@ -122,7 +129,7 @@ def apply(step: tuple, users: list, tracks: list, playlists: list) -> None:
     elif kind == "move entries":
         source, target = playlists[args[0]], playlists[args[1]]
         if Playlist.objects.filter(pk=target.pk).exists():
-            base = PlaylistEntry.objects.filter(playlist=target).count() + 1000
+            base = _next_position(target)
             for n, entry in enumerate(PlaylistEntry.objects.filter(playlist=source)):
                 PlaylistEntry.objects.filter(pk=entry.pk).update(playlist=target, position=base + n)
     elif kind == "give playlist":
