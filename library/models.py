@@ -106,7 +106,12 @@ class Track(Timestamped):
 
     title = models.CharField(max_length=500)
     album = models.ForeignKey(
-        Album, on_delete=models.SET_NULL, null=True, blank=True, related_name="tracks"
+        Album,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tracks",
+        db_index=False,  # track_album_title_idx leads with it
     )
     artists = models.ManyToManyField(Artist, through="TrackArtist", related_name="tracks")
     disc_number = models.PositiveSmallIntegerField(default=1)
@@ -151,6 +156,10 @@ class Track(Timestamped):
             # direction, so one index serves ?ordering=popularity and -popularity)
             models.Index(fields=["popularity", "id"], name="track_popularity_idx"),
             models.Index(fields=["duration_ms", "id"], name="track_duration_idx"),
+            # an album's tracks, and their titles without reading the rows: a rule on the
+            # year (or album) sorted by title reads 12,839 of 100,000 tracks in 31 ms
+            # instead of 43 (bench/rules.py, rule 1)
+            models.Index(fields=["album", "title"], name="track_album_title_idx"),
         ]
         constraints = [
             models.CheckConstraint(
