@@ -55,7 +55,7 @@ def _text_test(op: str, value, x: Any) -> Q:
         return Q(In(folded(value), sorted({fold(item) for item in x})))
     if op == "matches":
         return Q(Matches(value.text if isinstance(value, StoredText) else value, x))
-    return Q(TEXT_LOOKUPS[op](folded(value, for_like=True), fold(x)))
+    return Q(TEXT_LOOKUPS[op](folded(value, like=fold(x)), fold(x)))
 
 
 LOOKUPS = {

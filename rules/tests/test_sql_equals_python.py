@@ -27,7 +27,9 @@ pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2024, 2, 10, tzinfo=dt.UTC)
 TEXTS = ["ab", "AB c", "Rós", "RÓS x", "Æon", "æon", "50%", "x_y", "Über", "über", "Σοφία", "a\\b"]
+TEXTS += ["\u212aelvin", "\u0130stanbul"]  # the two letters beyond ASCII that fold into it: K, İ
 NEEDLES = ["a", "B", "ós", "ÓS", "æ", "%", "_", "x_", "über", "ΣΟΦ", "\\", "on"]
+NEEDLES += ["k", "i", "lv", "nc"]
 NAMES = ["Daft Punk", "daft punk", "Sigur Rós", "ÆON", ""]
 INSTANTS = [
     dt.datetime(2024, 1, 30, 12, tzinfo=dt.UTC),
@@ -300,6 +302,8 @@ FIXED = [
     spec("Σοφία", enrichments={"musicbrainz": {"genres": ["House", "", 5]}}, tags=["Ça"]),
     spec("a\\b", enrichments={"audio": {"bpm": None, "genres": "house"}}, playlists=[2]),
     spec("theirs", mine=False, playlists=[], tags=["Party"]),
+    # the two letters beyond ASCII that fold into ASCII: K (Kelvin sign) and İ
+    spec("\u212aelvin", artists=["\u0130stanbul"], tags=["\u0130stanbul"]),
     # stored JSON escapes non-ASCII (\u00c9): the cheap text look must not miss these
     spec(
         "Électro",
@@ -310,7 +314,7 @@ SINGLE = {
     "text": (
         TEXT_FIELDS,
         [*TEXT_OPS, "in"],
-        ["a", "ós", "ÓS", "æon", "%", "_", "\\", "house", "électro", "k"],
+        ["a", "ós", "ÓS", "æon", "%", "_", "\\", "house", "électro", "k", "i", "lv", "nc"],
     ),
     "matches": (TEXT_FIELDS, ["matches", "notMatches"], PATTERNS),
     "number": (["year", "duration", "popularity"], ["is", "isNot", "gt", "lte"], [0, 1.5, 2000]),
