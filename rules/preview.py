@@ -74,12 +74,12 @@ class Preview:
     def id_queries(self, offset: int, end: int) -> tuple[QuerySet, QuerySet | None]:
         """The queries of a page's ids when there is no `walk`: (ids, None) with the count
         alongside each id as a window function (the rule evaluated once), or (ids, count)
-        when the ids can be read from an index in order, stopping at the page's end."""
+        when the ids can be read from an index in order, stopping at the page's end (an
+        unlimited rule: a limited one read that way is a `walk`)."""
         if not self.walks:
             counted = self.ordered.annotate(tf_total=Window(Count("pk")))
             return counted.values_list("pk", "tf_total")[offset:end], None
-        ids = self.ordered.values_list("pk", flat=True)[offset:end]
-        return ids, self.ordered.order_by()[: self.rule.limit]
+        return self.ordered.values_list("pk", flat=True)[offset:end], self.ordered.order_by()
 
     def page(
         self, offset: int, size: int, shape: Callable[[QuerySet], QuerySet] | None = None
