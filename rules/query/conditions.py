@@ -126,7 +126,7 @@ def positive(op: str, field: Field, x: Any, ctx: Context) -> Q:
 
     if field.name in RELATED:
         related = RELATED[field.name]
-        if ctx.walking:
+        if ctx.per_track():
             return related.having_per_track(scope, holds)
         return related.having(scope, holds)
     if field.name in ALBUM_COLUMNS:

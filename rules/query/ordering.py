@@ -47,8 +47,13 @@ def shuffle_key(seed: int):
     return (left * right) % Value(PRIME)
 
 
+def first_key(sort) -> str | None:
+    """The field a rule sorts by first; None for no sort or `random`."""
+    return sort[0].field if sort and sort != "random" else None
+
+
 def dateadded_first(sort) -> bool:
-    return sort != "random" and bool(sort) and sort[0].field == "dateadded"
+    return first_key(sort) == "dateadded"
 
 
 def walks_an_index(sort, scope: Scope) -> bool:
@@ -65,9 +70,7 @@ def year_walk(rule: Rule) -> bool:
     order, asking each track the rest of the rule, and stop at its limit: `year` sorts
     first, the rule has a limit, and its top `all` requires a year (a positive condition
     on it), so no track without one is left out by reading that index."""
-    if rule.sort == "random" or not rule.sort or rule.sort[0].field != "year":
-        return False
-    if rule.limit is None or rule.root.kind != "all":
+    if first_key(rule.sort) != "year" or rule.limit is None or rule.root.kind != "all":
         return False
     return any(
         isinstance(child, Condition)
